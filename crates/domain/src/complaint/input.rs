@@ -1,0 +1,377 @@
+//! What arrives from the API, the web form or an integration, and its validation.
+//!
+//! Fields are read as loose JSON values, so that a wrong type in one field is reported
+//! next to every other bad field instead of failing the whole request at the first one.
+
+use super::codes::{Channel, Language, Relation, Sex};
+use super::{NewComplaint, Perpetrator, Reporter, ReporterContact, Victim};
+use crate::error::{Error, Errors};
+use crate::region::Region;
+use serde::Deserialize;
+use serde_json::Value;
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+
+/// The limits of a complaint's fields, documented in the API and enforced here.
+pub mod limits {
+    pub const NARRATIVE_CHARS: usize = 10_000;
+    pub const SHORT_TEXT_CHARS: usize = 200;
+    pub const PEOPLE: usize = 20;
+    pub const MAX_AGE: i64 = 120;
+    pub const EARLIEST_BIRTH_YEAR: i64 = 1900;
+}
+
+/// A complaint as submitted. Only `channel`, `region`, `language` and `narrative` are
+/// required; a missing `reporter` means an anonymous one.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[schema(example = json!({"channel":"web","region":"KZ-71","language":"ru","narrative":"…","reporter":{"anonymous":true},"victims":[{"age":9,"sex":"female"}]}))]
+pub struct ComplaintInput {
+    /// phone, web, messenger, sms, email, school, qr, walk_in, agency_referral
+    #[schema(value_type = String)]
+    pub channel: Option<Value>,
+    /// ISO 3166-2:KZ code, e.g. `KZ-71`.
+    #[schema(value_type = String)]
+    pub region: Option<Value>,
+    /// Town, district or village, up to 200 characters.
+    #[schema(value_type = Option<String>)]
+    pub locality: Option<Value>,
+    /// kk, ru or en: the language the reporter speaks.
+    #[schema(value_type = String)]
+    pub language: Option<Value>,
+    /// What happened, in the reporter's words; up to 10,000 characters.
+    #[schema(value_type = String)]
+    pub narrative: Option<Value>,
+    #[schema(value_type = Option<ReporterInput>)]
+    pub reporter: Option<Value>,
+    /// Up to 20.
+    #[schema(value_type = Option<Vec<VictimInput>>)]
+    pub victims: Option<Value>,
+    /// Up to 20.
+    #[schema(value_type = Option<Vec<PerpetratorInput>>)]
+    pub perpetrators: Option<Value>,
+}
+
+/// The reporter. With `anonymous: true`, no name or phone may be given.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct ReporterInput {
+    #[schema(value_type = Option<bool>)]
+    pub anonymous: Option<Value>,
+    #[schema(value_type = Option<String>)]
+    pub name: Option<Value>,
+    /// A Kazakhstan number (`+7 701 123 45 67`, `8 701 …`) or any E.164 number.
+    #[schema(value_type = Option<String>)]
+    pub phone: Option<Value>,
+    /// The reporter's relation to the victim (`self` if they are the victim).
+    #[schema(value_type = Option<String>)]
+    pub relation: Option<Value>,
+    /// Needs a phone.
+    #[schema(value_type = Option<bool>)]
+    pub consent_to_contact: Option<Value>,
+    /// Whether calling is safe (the abuser may hold the phone). Default false.
+    #[schema(value_type = Option<bool>)]
+    pub safe_to_contact: Option<Value>,
+    #[schema(value_type = Option<String>)]
+    pub safe_contact_time: Option<Value>,
+}
+
+/// A person harmed. Give the age or the birth year if known; `minor` alone when only that
+/// much is known.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct VictimInput {
+    #[schema(value_type = Option<u8>)]
+    pub age: Option<Value>,
+    #[schema(value_type = Option<u16>)]
+    pub birth_year: Option<Value>,
+    /// female, male, unknown
+    #[schema(value_type = Option<String>)]
+    pub sex: Option<Value>,
+    #[schema(value_type = Option<bool>)]
+    pub minor: Option<Value>,
+    #[schema(value_type = Option<bool>)]
+    pub disability: Option<Value>,
+}
+
+/// A person alleged to have done harm.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+pub struct PerpetratorInput {
+    /// Their relation to the victim.
+    #[schema(value_type = Option<String>)]
+    pub relation: Option<Value>,
+    #[schema(value_type = Option<String>)]
+    pub sex: Option<Value>,
+}
+
+impl ComplaintInput {
+    /// Reads a request body. A body that is not a JSON object is one field error (`body`).
+    pub fn from_json(body: &[u8]) -> Result<Self, Error> {
+        let value: Value = serde_json::from_slice(body).map_err(|_| {
+            Error::Validation(vec![crate::FieldError::new("body", "invalid_json", "the body is not valid JSON")])
+        })?;
+        match value {
+            Value::Object(_) => Ok(serde_json::from_value(value).unwrap_or_default()),
+            _ => Err(Error::Validation(vec![crate::FieldError::new(
+                "body",
+                "expected_object",
+                "the body must be a JSON object",
+            )])),
+        }
+    }
+
+    /// Checks every field and builds the complaint, or reports every bad field.
+    /// `now` is the time of receipt (for ages from birth years).
+    pub fn validate(self, now: OffsetDateTime) -> Result<NewComplaint, Error> {
+        let mut errors = Errors::default();
+        let mut read = Reader { errors: &mut errors };
+        let channel = read.required(self.channel, "channel", |r, v, f| r.code(v, f, Channel::parse, Channel::codes));
+        let region = read.required(self.region, "region", |r, v, f| {
+            r.code(v, f, Region::by_code, || "KZ-10 … KZ-79 (ISO 3166-2:KZ)".into())
+        });
+        let language = read.required(self.language, "language", |r, v, f| r.code(v, f, Language::parse, Language::codes));
+        let narrative = read.required(self.narrative, "narrative", |r, v, f| r.text(v, f, limits::NARRATIVE_CHARS));
+        let locality = read.optional(self.locality, "locality", |r, v, f| r.text(v, f, limits::SHORT_TEXT_CHARS));
+        let reporter = read.reporter(self.reporter);
+        let year = i64::from(now.year());
+        let victims = read.list(self.victims, "victims", |r, v: VictimInput, f| r.victim(v, f, year));
+        let perpetrators = read.list(self.perpetrators, "perpetrators", |r, v: PerpetratorInput, f| r.perpetrator(v, f));
+        errors.finish(|| NewComplaint {
+            channel: channel.expect("checked"),
+            region: region.expect("checked"),
+            locality,
+            language: language.expect("checked"),
+            narrative: narrative.expect("checked"),
+            reporter: reporter.expect("checked"),
+            victims: victims.expect("checked"),
+            perpetrators: perpetrators.expect("checked"),
+        })
+    }
+}
+
+/// Reads loose values into typed ones, pushing an error for each bad field. Every read
+/// returns `None` when the field was bad (its error already pushed) or absent.
+struct Reader<'a> {
+    errors: &'a mut Errors,
+}
+
+impl Reader<'_> {
+    fn required<T>(&mut self, value: Option<Value>, field: &str, read: impl FnOnce(&mut Self, Value, &str) -> Option<T>) -> Option<T> {
+        match present(value) {
+            Some(v) => read(self, v, field),
+            None => {
+                self.errors.push(field, "required", "this field is required");
+                None
+            }
+        }
+    }
+
+    fn optional<T>(&mut self, value: Option<Value>, field: &str, read: impl FnOnce(&mut Self, Value, &str) -> Option<T>) -> Option<T> {
+        present(value).and_then(|v| read(self, v, field))
+    }
+
+    fn text(&mut self, value: Value, field: &str, max_chars: usize) -> Option<String> {
+        let Value::String(s) = value else {
+            self.errors.push(field, "expected_text", "expected text");
+            return None;
+        };
+        let s = s.trim();
+        if s.chars().count() > max_chars {
+            self.errors.push(field, "too_long", format!("at most {max_chars} characters"));
+            return None;
+        }
+        Some(s.to_owned())
+    }
+
+    fn code<T>(&mut self, value: Value, field: &str, parse: impl FnOnce(&str) -> Option<T>, allowed: impl FnOnce() -> String) -> Option<T> {
+        let parsed = value.as_str().and_then(|s| parse(s.trim()));
+        if parsed.is_none() {
+            self.errors.push(field, "unknown_value", format!("expected one of: {}", allowed()));
+        }
+        parsed
+    }
+
+    fn boolean(&mut self, value: Value, field: &str) -> Option<bool> {
+        let b = value.as_bool();
+        if b.is_none() {
+            self.errors.push(field, "expected_boolean", "expected true or false");
+        }
+        b
+    }
+
+    fn integer(&mut self, value: Value, field: &str, min: i64, max: i64) -> Option<i64> {
+        let Some(n) = value.as_i64() else {
+            self.errors.push(field, "expected_number", "expected a whole number");
+            return None;
+        };
+        if !(min..=max).contains(&n) {
+            self.errors.push(field, "out_of_range", format!("expected a number from {min} to {max}"));
+            return None;
+        }
+        Some(n)
+    }
+
+    /// A list of objects, each read by `read`; `Some(vec![])` when absent.
+    fn list<I: for<'de> Deserialize<'de>, T>(
+        &mut self,
+        value: Option<Value>,
+        field: &str,
+        mut read: impl FnMut(&mut Self, I, &str) -> Option<T>,
+    ) -> Option<Vec<T>> {
+        let items = match present(value) {
+            None => return Some(Vec::new()),
+            Some(Value::Array(items)) => items,
+            Some(_) => {
+                self.errors.push(field, "expected_list", "expected a list");
+                return None;
+            }
+        };
+        if items.len() > limits::PEOPLE {
+            self.errors.push(field, "too_many", format!("at most {}", limits::PEOPLE));
+            return None;
+        }
+        let mut out = Vec::with_capacity(items.len());
+        let mut all_good = true;
+        for (i, item) in items.into_iter().enumerate() {
+            let path = format!("{field}[{i}]");
+            let parsed = match item {
+                Value::Object(_) => serde_json::from_value::<I>(item).ok(),
+                _ => None,
+            };
+            match parsed.and_then(|input| read(self, input, &path)) {
+                Some(t) => out.push(t),
+                None => {
+                    if self.errors_at(&path) == 0 {
+                        self.errors.push(path, "expected_object", "expected an object");
+                    }
+                    all_good = false;
+                }
+            }
+        }
+        all_good.then_some(out)
+    }
+
+    fn errors_at(&self, path: &str) -> usize {
+        self.errors.count_under(path)
+    }
+
+    fn reporter(&mut self, value: Option<Value>) -> Option<Reporter> {
+        let input = match present(value) {
+            None => return Some(Reporter::Anonymous),
+            Some(v @ Value::Object(_)) => serde_json::from_value::<ReporterInput>(v).unwrap_or_default(),
+            Some(_) => {
+                self.errors.push("reporter", "expected_object", "expected an object");
+                return None;
+            }
+        };
+        let before = self.errors.len();
+        let anonymous = self.optional(input.anonymous, "reporter.anonymous", Self::boolean);
+        let contact = ReporterContact {
+            name: self.optional(input.name, "reporter.name", |r, v, f| r.text(v, f, limits::SHORT_TEXT_CHARS)),
+            phone: self.optional(input.phone, "reporter.phone", Self::phone),
+            relation: self.optional(input.relation, "reporter.relation", |r, v, f| r.code(v, f, Relation::parse, Relation::codes)),
+            consent_to_contact: self.optional(input.consent_to_contact, "reporter.consent_to_contact", Self::boolean).unwrap_or(false),
+            safe_to_contact: self.optional(input.safe_to_contact, "reporter.safe_to_contact", Self::boolean).unwrap_or(false),
+            safe_contact_time: self.optional(input.safe_contact_time, "reporter.safe_contact_time", |r, v, f| {
+                r.text(v, f, limits::SHORT_TEXT_CHARS)
+            }),
+        };
+        if self.errors.len() > before {
+            return None;
+        }
+        let identifies = contact.name.is_some() || contact.phone.is_some();
+        match anonymous {
+            Some(true) if identifies => {
+                self.errors.push("reporter.anonymous", "conflict", "an anonymous reporter gives no name or phone");
+                None
+            }
+            Some(true) => Some(Reporter::Anonymous),
+            None if !identifies && !contact.consent_to_contact => Some(Reporter::Anonymous),
+            _ if !identifies => {
+                self.errors.push("reporter.name", "required", "give a name or a phone number, or stay anonymous");
+                None
+            }
+            _ if contact.consent_to_contact && contact.phone.is_none() => {
+                self.errors.push("reporter.phone", "required", "a phone number is needed to be contacted");
+                None
+            }
+            _ => Some(Reporter::Identified(contact)),
+        }
+    }
+
+    /// A phone number in E.164: Kazakhstan's `8 7XX …` and `7XX…` forms become `+7…`.
+    fn phone(&mut self, value: Value, field: &str) -> Option<String> {
+        let raw = self.text(value, field, limits::SHORT_TEXT_CHARS)?;
+        let normalised = normalise_phone(&raw);
+        if normalised.is_none() {
+            self.errors.push(field, "invalid_phone", "expected a phone number such as +7 701 123 45 67");
+        }
+        normalised
+    }
+
+    fn victim(&mut self, input: VictimInput, path: &str, year: i64) -> Option<Victim> {
+        let before = self.errors.len();
+        let age = self.optional(input.age, &format!("{path}.age"), |r, v, f| r.integer(v, f, 0, limits::MAX_AGE));
+        let birth_year =
+            self.optional(input.birth_year, &format!("{path}.birth_year"), |r, v, f| r.integer(v, f, limits::EARLIEST_BIRTH_YEAR, year));
+        let sex = self.optional(input.sex, &format!("{path}.sex"), |r, v, f| r.code(v, f, Sex::parse, Sex::codes));
+        let stated_minor = self.optional(input.minor, &format!("{path}.minor"), Self::boolean);
+        let disability = self.optional(input.disability, &format!("{path}.disability"), Self::boolean);
+        if self.errors.len() > before {
+            return None;
+        }
+        if let (Some(age), Some(born)) = (age, birth_year) {
+            if (year - born - age).abs() > 1 {
+                self.errors.push(format!("{path}.birth_year"), "conflict", "the age and the birth year disagree");
+                return None;
+            }
+        }
+        let derived_minor = age.map(|a| a < 18).or(birth_year.map(|b| year - b <= 18));
+        if let (Some(derived), Some(stated)) = (derived_minor, stated_minor) {
+            if derived != stated {
+                self.errors.push(format!("{path}.minor"), "conflict", "the age says otherwise");
+                return None;
+            }
+        }
+        Some(Victim {
+            age: age.map(|a| a as u8),
+            birth_year: birth_year.map(|b| b as u16),
+            sex: sex.unwrap_or_default(),
+            minor: derived_minor.or(stated_minor),
+            disability,
+        })
+    }
+
+    fn perpetrator(&mut self, input: PerpetratorInput, path: &str) -> Option<Perpetrator> {
+        let before = self.errors.len();
+        let relation = self.optional(input.relation, &format!("{path}.relation"), |r, v, f| r.code(v, f, Relation::parse, Relation::codes));
+        let sex = self.optional(input.sex, &format!("{path}.sex"), |r, v, f| r.code(v, f, Sex::parse, Sex::codes));
+        (self.errors.len() == before).then(|| Perpetrator { relation: relation.unwrap_or_default(), sex: sex.unwrap_or_default() })
+    }
+}
+
+/// Absent, `null` and blank text all mean "not given".
+fn present(value: Option<Value>) -> Option<Value> {
+    match value {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) if s.trim().is_empty() => None,
+        v => v,
+    }
+}
+
+fn normalise_phone(raw: &str) -> Option<String> {
+    let plus = raw.starts_with('+');
+    let digits: String = raw.chars().filter(|c| c.is_ascii_digit()).collect();
+    let allowed = raw.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c));
+    if !allowed {
+        return None;
+    }
+    let e164 = match (plus, digits.len(), digits.chars().next()) {
+        (false, 11, Some('8')) => format!("+7{}", &digits[1..]),
+        (false, 11, Some('7')) => format!("+{digits}"),
+        (false, 10, Some('7')) => format!("+7{digits}"),
+        (true, 8..=15, Some(first)) if first != '0' => format!("+{digits}"),
+        _ => return None,
+    };
+    Some(e164)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,14 @@
+//! The rules of Qorgau's work, as pure functions and types that can only be built valid.
+//!
+//! This crate does no I/O: no database, no network, no files, no clock or randomness of its
+//! own (callers pass the time and random numbers in). That keeps every rule testable as a
+//! table of inputs and expected outputs, and lets the store and the server trust what they
+//! are handed: a [`complaint::NewComplaint`] has been validated, field by field.
+
+pub mod clock;
+pub mod complaint;
+pub mod error;
+pub mod ids;
+pub mod region;
+
+pub use error::{Error, FieldError};

@@ -1,0 +1,44 @@
+-- Complaints as received. Times are UTC text in whole seconds (RFC 3339), ids UUIDv7 blobs.
+CREATE TABLE complaints (
+    id BLOB PRIMARY KEY NOT NULL,
+    tracking_code TEXT NOT NULL UNIQUE,
+    status_pin_hash BLOB NOT NULL,
+    channel TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    region TEXT NOT NULL,
+    locality TEXT,
+    language TEXT NOT NULL,
+    narrative TEXT NOT NULL,
+    status TEXT NOT NULL,
+    reporter_anonymous BOOLEAN NOT NULL,
+    reporter_name TEXT,
+    reporter_phone TEXT,
+    reporter_relation TEXT,
+    reporter_consent_to_contact BOOLEAN NOT NULL,
+    reporter_safe_to_contact BOOLEAN NOT NULL,
+    reporter_safe_contact_time TEXT,
+    idempotency_key TEXT UNIQUE,
+    request_hash BLOB
+);
+CREATE INDEX complaints_region ON complaints (region, id);
+CREATE INDEX complaints_received_at ON complaints (received_at);
+
+CREATE TABLE complaint_victims (
+    complaint_id BLOB NOT NULL REFERENCES complaints (id),
+    position INTEGER NOT NULL,
+    age INTEGER,
+    birth_year INTEGER,
+    sex TEXT NOT NULL,
+    minor BOOLEAN,
+    disability BOOLEAN,
+    PRIMARY KEY (complaint_id, position)
+);
+
+CREATE TABLE complaint_perpetrators (
+    complaint_id BLOB NOT NULL REFERENCES complaints (id),
+    position INTEGER NOT NULL,
+    relation TEXT NOT NULL,
+    sex TEXT NOT NULL,
+    PRIMARY KEY (complaint_id, position)
+);
