@@ -10,5 +10,6 @@ pub mod complaint;
 pub mod error;
 pub mod ids;
 pub mod region;
+pub mod synthetic;
 
 pub use error::{Error, FieldError};

@@ -1,0 +1,372 @@
+//! The complaints repository: insert (used by the intake writer), read one, list a page,
+//! and the lookups of the status page and of idempotent retries.
+
+use crate::{Db, Result, StoreError, on_db};
+use domain::complaint::{Channel, Complaint, Language, NewComplaint, Perpetrator, Relation, Reporter, ReporterContact, Sex, Status, Victim};
+use domain::ids::{ComplaintId, TrackingCode};
+use domain::region::Region;
+use sqlx::{FromRow, QueryBuilder};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// A complaint ready to be written: validated, with its id, code and PIN hash.
+#[derive(Debug, Clone)]
+pub struct NewRecord {
+    pub id: ComplaintId,
+    pub tracking_code: TrackingCode,
+    pub status_pin_hash: Vec<u8>,
+    pub received_at: OffsetDateTime,
+    pub complaint: NewComplaint,
+    pub idempotency: Option<Idempotency>,
+}
+
+/// The key of an idempotent request, and a hash of its body (to tell a retry from a
+/// different request reusing the key).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Idempotency {
+    pub key: String,
+    pub request_hash: Vec<u8>,
+}
+
+/// What the status page needs to find a complaint by its code and check the PIN.
+#[derive(Debug, Clone)]
+pub struct StatusRecord {
+    pub id: ComplaintId,
+    pub status_pin_hash: Vec<u8>,
+    pub status: Status,
+    pub received_at: OffsetDateTime,
+    pub updated_at: OffsetDateTime,
+}
+
+/// A complaint already stored under an idempotency key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyedRecord {
+    pub id: ComplaintId,
+    pub tracking_code: TrackingCode,
+    pub request_hash: Vec<u8>,
+}
+
+/// Filters of the staff list. All optional; `after` is the cursor (the last id of the
+/// previous page).
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub region: Option<&'static Region>,
+    pub channel: Option<Channel>,
+    pub status: Option<Status>,
+    pub received_from: Option<OffsetDateTime>,
+    pub received_to: Option<OffsetDateTime>,
+    pub after: Option<ComplaintId>,
+    pub limit: u32,
+}
+
+const COMPLAINT_COLUMNS: &str = "id, tracking_code, status_pin_hash, channel, received_at, updated_at, region, locality, \
+     language, narrative, status, reporter_anonymous, reporter_name, reporter_phone, reporter_relation, \
+     reporter_consent_to_contact, reporter_safe_to_contact, reporter_safe_contact_time, idempotency_key, request_hash";
+
+/// The columns of a complaint as read back (a macro, so that queries stay literal strings).
+macro_rules! select_complaint {
+    () => {
+        "SELECT id, tracking_code, channel, received_at, updated_at, region, locality, language, narrative, \
+     status, reporter_anonymous, reporter_name, reporter_phone, reporter_relation, reporter_consent_to_contact, \
+     reporter_safe_to_contact, reporter_safe_contact_time FROM complaints"
+    };
+}
+
+/// Writes records in the given transaction: three multi-row inserts, however many records.
+pub(crate) async fn insert_all<'c, DB>(tx: &mut sqlx::Transaction<'c, DB>, records: &[&NewRecord]) -> Result<()>
+where
+    DB: sqlx::Database,
+    for<'q> <DB as sqlx::Database>::Arguments: sqlx::IntoArguments<DB>,
+    for<'e> &'e mut <DB as sqlx::Database>::Connection: sqlx::Executor<'e, Database = DB>,
+    Uuid: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    OffsetDateTime: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    String: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    &'static str: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Option<String>: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Option<&'static str>: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Vec<u8>: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Option<Vec<u8>>: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    bool: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Option<bool>: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    i64: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Option<i64>: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+{
+    if records.is_empty() {
+        return Ok(());
+    }
+    let mut q = QueryBuilder::<DB>::new(format!("INSERT INTO complaints ({COMPLAINT_COLUMNS}) "));
+    q.push_values(records, |mut row, r| {
+        let c = &r.complaint;
+        let contact = match &c.reporter {
+            Reporter::Anonymous => ReporterContact::default(),
+            Reporter::Identified(contact) => contact.clone(),
+        };
+        let at = domain::clock::storable(r.received_at);
+        row.push_bind(r.id.0)
+            .push_bind(r.tracking_code.as_str().to_owned())
+            .push_bind(r.status_pin_hash.clone())
+            .push_bind(c.channel.as_str())
+            .push_bind(at)
+            .push_bind(at)
+            .push_bind(c.region.code)
+            .push_bind(c.locality.clone())
+            .push_bind(c.language.as_str())
+            .push_bind(c.narrative.clone())
+            .push_bind(Status::Received.as_str())
+            .push_bind(matches!(c.reporter, Reporter::Anonymous))
+            .push_bind(contact.name)
+            .push_bind(contact.phone)
+            .push_bind(contact.relation.map(Relation::as_str))
+            .push_bind(contact.consent_to_contact)
+            .push_bind(contact.safe_to_contact)
+            .push_bind(contact.safe_contact_time)
+            .push_bind(r.idempotency.as_ref().map(|i| i.key.clone()))
+            .push_bind(r.idempotency.as_ref().map(|i| i.request_hash.clone()));
+    });
+    q.build().execute(&mut **tx).await?;
+
+    let victims: Vec<_> = records.iter().flat_map(|r| r.complaint.victims.iter().enumerate().map(move |(i, v)| (r.id, i, v))).collect();
+    if !victims.is_empty() {
+        let mut q = QueryBuilder::<DB>::new("INSERT INTO complaint_victims (complaint_id, position, age, birth_year, sex, minor, disability) ");
+        q.push_values(&victims, |mut row, (id, i, v)| {
+            row.push_bind(id.0)
+                .push_bind(*i as i64)
+                .push_bind(v.age.map(i64::from))
+                .push_bind(v.birth_year.map(i64::from))
+                .push_bind(v.sex.as_str())
+                .push_bind(v.minor)
+                .push_bind(v.disability);
+        });
+        q.build().execute(&mut **tx).await?;
+    }
+
+    let perpetrators: Vec<_> =
+        records.iter().flat_map(|r| r.complaint.perpetrators.iter().enumerate().map(move |(i, p)| (r.id, i, p))).collect();
+    if !perpetrators.is_empty() {
+        let mut q = QueryBuilder::<DB>::new("INSERT INTO complaint_perpetrators (complaint_id, position, relation, sex) ");
+        q.push_values(&perpetrators, |mut row, (id, i, p)| {
+            row.push_bind(id.0).push_bind(*i as i64).push_bind(p.relation.as_str()).push_bind(p.sex.as_str());
+        });
+        q.build().execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+const SELECT_BY_KEY: &str = "SELECT id, tracking_code, request_hash FROM complaints WHERE idempotency_key = $1";
+
+/// The complaint stored under an idempotency key, if any.
+pub async fn find_by_idempotency_key(db: &Db, key: &str) -> Result<Option<KeyedRecord>> {
+    let row: Option<(Uuid, String, Option<Vec<u8>>)> = on_db!(db, pool => sqlx::query_as(SELECT_BY_KEY).bind(key).fetch_optional(pool).await?);
+    row.map(keyed_record).transpose()
+}
+
+/// The same, inside the writer's transaction.
+pub(crate) async fn find_by_idempotency_key_in<'c, DB>(tx: &mut sqlx::Transaction<'c, DB>, key: &str) -> Result<Option<KeyedRecord>>
+where
+    DB: sqlx::Database,
+    for<'q> <DB as sqlx::Database>::Arguments: sqlx::IntoArguments<DB>,
+    for<'e> &'e mut <DB as sqlx::Database>::Connection: sqlx::Executor<'e, Database = DB>,
+    for<'q> &'q str: sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    (Uuid, String, Option<Vec<u8>>): for<'r> FromRow<'r, DB::Row>,
+{
+    let row: Option<(Uuid, String, Option<Vec<u8>>)> = sqlx::query_as(SELECT_BY_KEY).bind(key).fetch_optional(&mut **tx).await?;
+    row.map(keyed_record).transpose()
+}
+
+fn keyed_record((id, code, hash): (Uuid, String, Option<Vec<u8>>)) -> Result<KeyedRecord> {
+    Ok(KeyedRecord { id: ComplaintId(id), tracking_code: tracking_code(&code)?, request_hash: hash.unwrap_or_default() })
+}
+
+#[derive(FromRow)]
+struct ComplaintRow {
+    id: Uuid,
+    tracking_code: String,
+    channel: String,
+    received_at: OffsetDateTime,
+    updated_at: OffsetDateTime,
+    region: String,
+    locality: Option<String>,
+    language: String,
+    narrative: String,
+    status: String,
+    reporter_anonymous: bool,
+    reporter_name: Option<String>,
+    reporter_phone: Option<String>,
+    reporter_relation: Option<String>,
+    reporter_consent_to_contact: bool,
+    reporter_safe_to_contact: bool,
+    reporter_safe_contact_time: Option<String>,
+}
+
+#[derive(FromRow)]
+struct VictimRow {
+    complaint_id: Uuid,
+    age: Option<i64>,
+    birth_year: Option<i64>,
+    sex: String,
+    minor: Option<bool>,
+    disability: Option<bool>,
+}
+
+#[derive(FromRow)]
+struct PerpetratorRow {
+    complaint_id: Uuid,
+    relation: String,
+    sex: String,
+}
+
+/// One complaint, whole.
+pub async fn get(db: &Db, id: ComplaintId) -> Result<Option<Complaint>> {
+    let sql = concat!(select_complaint!(), " WHERE id = $1");
+    let row: Option<ComplaintRow> = on_db!(db, pool => sqlx::query_as(sql).bind(id.0).fetch_optional(pool).await?);
+    let Some(row) = row else { return Ok(None) };
+    Ok(assemble(db, vec![row]).await?.pop())
+}
+
+/// A page of complaints, newest first.
+pub async fn list(db: &Db, filter: &ListFilter) -> Result<Vec<Complaint>> {
+    let sql = concat!(
+        select_complaint!(),
+        " WHERE ($1 IS NULL OR region = $1) AND ($2 IS NULL OR channel = $2) AND ($3 IS NULL OR status = $3) \
+         AND ($4 IS NULL OR received_at >= $4) AND ($5 IS NULL OR received_at < $5) AND ($6 IS NULL OR id < $6) \
+         ORDER BY id DESC LIMIT $7"
+    );
+    let from = filter.received_from.map(domain::clock::storable);
+    let to = filter.received_to.map(domain::clock::storable);
+    let rows: Vec<ComplaintRow> = on_db!(db, pool => sqlx::query_as(sql)
+        .bind(filter.region.map(|r| r.code))
+        .bind(filter.channel.map(Channel::as_str))
+        .bind(filter.status.map(Status::as_str))
+        .bind(from)
+        .bind(to)
+        .bind(filter.after.map(|id| id.0))
+        .bind(i64::from(filter.limit))
+        .fetch_all(pool)
+        .await?);
+    assemble(db, rows).await
+}
+
+/// Reads the people of the complaints in `rows` (two queries, whatever the count).
+async fn assemble(db: &Db, rows: Vec<ComplaintRow>) -> Result<Vec<Complaint>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
+    let victims: Vec<VictimRow> = on_db!(db, pool => {
+        let mut q = QueryBuilder::new("SELECT complaint_id, age, birth_year, sex, minor, disability FROM complaint_victims WHERE complaint_id IN (");
+        let mut list = q.separated(", ");
+        for id in &ids { list.push_bind(*id); }
+        q.push(") ORDER BY complaint_id, position");
+        q.build_query_as().fetch_all(pool).await?
+    });
+    let perpetrators: Vec<PerpetratorRow> = on_db!(db, pool => {
+        let mut q = QueryBuilder::new("SELECT complaint_id, relation, sex FROM complaint_perpetrators WHERE complaint_id IN (");
+        let mut list = q.separated(", ");
+        for id in &ids { list.push_bind(*id); }
+        q.push(") ORDER BY complaint_id, position");
+        q.build_query_as().fetch_all(pool).await?
+    });
+    rows.into_iter()
+        .map(|row| {
+            let victims = victims.iter().filter(|v| v.complaint_id == row.id).map(victim).collect::<Result<_>>()?;
+            let perpetrators = perpetrators.iter().filter(|p| p.complaint_id == row.id).map(perpetrator).collect::<Result<_>>()?;
+            complaint(row, victims, perpetrators)
+        })
+        .collect()
+}
+
+fn complaint(row: ComplaintRow, victims: Vec<Victim>, perpetrators: Vec<Perpetrator>) -> Result<Complaint> {
+    let reporter = if row.reporter_anonymous {
+        Reporter::Anonymous
+    } else {
+        Reporter::Identified(ReporterContact {
+            name: row.reporter_name,
+            phone: row.reporter_phone,
+            relation: row.reporter_relation.as_deref().map(|r| code(r, Relation::parse)).transpose()?,
+            consent_to_contact: row.reporter_consent_to_contact,
+            safe_to_contact: row.reporter_safe_to_contact,
+            safe_contact_time: row.reporter_safe_contact_time,
+        })
+    };
+    Ok(Complaint {
+        id: ComplaintId(row.id),
+        tracking_code: tracking_code(&row.tracking_code)?,
+        status: code(&row.status, Status::parse)?,
+        received_at: row.received_at,
+        updated_at: row.updated_at,
+        details: NewComplaint {
+            channel: code(&row.channel, Channel::parse)?,
+            region: code(&row.region, Region::by_code)?,
+            locality: row.locality,
+            language: code(&row.language, Language::parse)?,
+            narrative: row.narrative,
+            reporter,
+            victims,
+            perpetrators,
+        },
+    })
+}
+
+fn victim(v: &VictimRow) -> Result<Victim> {
+    Ok(Victim {
+        age: v.age.map(|a| u8::try_from(a).map_err(|_| corrupt("age"))).transpose()?,
+        birth_year: v.birth_year.map(|b| u16::try_from(b).map_err(|_| corrupt("birth_year"))).transpose()?,
+        sex: code(&v.sex, Sex::parse)?,
+        minor: v.minor,
+        disability: v.disability,
+    })
+}
+
+fn perpetrator(p: &PerpetratorRow) -> Result<Perpetrator> {
+    Ok(Perpetrator { relation: code(&p.relation, Relation::parse)?, sex: code(&p.sex, Sex::parse)? })
+}
+
+fn code<T>(stored: &str, parse: impl FnOnce(&str) -> Option<T>) -> Result<T> {
+    parse(stored).ok_or_else(|| corrupt("code"))
+}
+
+fn tracking_code(stored: &str) -> Result<TrackingCode> {
+    TrackingCode::parse(stored).ok_or_else(|| corrupt("tracking_code"))
+}
+
+/// Names the column, never the value (which may be personal).
+fn corrupt(column: &str) -> StoreError {
+    StoreError::Corrupt(format!("unreadable {column}"))
+}
+
+/// What the status page needs, by tracking code.
+pub async fn find_for_status(db: &Db, code: &TrackingCode) -> Result<Option<StatusRecord>> {
+    let sql = "SELECT id, status_pin_hash, status, received_at, updated_at FROM complaints WHERE tracking_code = $1";
+    let row: Option<(Uuid, Vec<u8>, String, OffsetDateTime, OffsetDateTime)> =
+        on_db!(db, pool => sqlx::query_as(sql).bind(code.as_str()).fetch_optional(pool).await?);
+    row.map(|(id, status_pin_hash, status, received_at, updated_at)| {
+        Ok(StatusRecord { id: ComplaintId(id), status_pin_hash, status: code_status(&status)?, received_at, updated_at })
+    })
+    .transpose()
+}
+
+fn code_status(s: &str) -> Result<Status> {
+    code(s, Status::parse)
+}
+
+/// How many of `ids` are stored (the benchmark's check that nothing acknowledged was lost).
+pub async fn count_existing(db: &Db, ids: &[ComplaintId]) -> Result<u64> {
+    let mut found = 0;
+    for chunk in ids.chunks(500) {
+        let n: i64 = on_db!(db, pool => {
+            let mut q = QueryBuilder::new("SELECT COUNT(*) FROM complaints WHERE id IN (");
+            let mut list = q.separated(", ");
+            for id in chunk { list.push_bind(id.0); }
+            q.push(")");
+            q.build_query_scalar().fetch_one(pool).await?
+        });
+        found += n as u64;
+    }
+    Ok(found)
+}
+
+/// How many complaints are stored.
+pub async fn count(db: &Db) -> Result<u64> {
+    let n: i64 = on_db!(db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM complaints").fetch_one(pool).await?);
+    Ok(n as u64)
+}

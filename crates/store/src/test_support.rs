@@ -1,0 +1,79 @@
+//! Fresh databases for tests, on each backend this machine offers: SQLite always, and
+//! PostgreSQL when `QORGAU_TEST_POSTGRES_URL` is set (each test gets a database of its own,
+//! dropped when the test ends).
+//!
+//! When `QORGAU_TEST_BACKEND_LOG` names a file, every test run appends a line with its
+//! backend to it, so that CI can prove how many tests ran on PostgreSQL.
+
+use crate::{Backend, Db};
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{AssertSqlSafe, Connection};
+// Database names here are made of a UUID's hex digits: safe to splice into SQL.
+use std::io::Write;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+pub const POSTGRES_URL_VAR: &str = "QORGAU_TEST_POSTGRES_URL";
+
+/// The backends to run every store and API test on.
+pub fn backends() -> Vec<Backend> {
+    let mut backends = vec![Backend::Sqlite];
+    if std::env::var(POSTGRES_URL_VAR).is_ok_and(|u| !u.is_empty()) {
+        backends.push(Backend::Postgres);
+    }
+    backends
+}
+
+/// A migrated, empty database that disappears with [`TestDb::cleanup`].
+pub struct TestDb {
+    pub db: Db,
+    dir: Option<PathBuf>,
+    pg: Option<(PgConnectOptions, String)>,
+}
+
+impl TestDb {
+    /// A new database on `backend`; `test` names the test in the backend log.
+    pub async fn fresh(backend: Backend, test: &str) -> TestDb {
+        log_run(backend, test);
+        let unique = uuid::Uuid::now_v7().simple().to_string();
+        let test_db = match backend {
+            Backend::Sqlite => {
+                let dir = std::env::temp_dir().join(format!("qorgau-test-{unique}"));
+                let db = Db::open_data_dir(&dir).await.expect("open a SQLite test database");
+                TestDb { db, dir: Some(dir), pg: None }
+            }
+            Backend::Postgres => {
+                let url = std::env::var(POSTGRES_URL_VAR).expect("the PostgreSQL test URL");
+                let admin = PgConnectOptions::from_str(&url).expect("a valid PostgreSQL URL");
+                let name = format!("qorgau_test_{unique}");
+                let mut conn = sqlx::PgConnection::connect_with(&admin).await.expect("connect to the test PostgreSQL");
+                sqlx::query(AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.expect("create a test database");
+                conn.close().await.ok();
+                let db = Db::open_postgres(admin.clone().database(&name)).await.expect("connect to the test database");
+                TestDb { db, dir: None, pg: Some((admin, name)) }
+            }
+        };
+        test_db.db.migrate().await.expect("migrate the test database");
+        test_db
+    }
+
+    /// Drops the database (PostgreSQL) or deletes its folder (SQLite).
+    pub async fn cleanup(self) {
+        self.db.close().await;
+        if let Some(dir) = self.dir {
+            std::fs::remove_dir_all(dir).ok();
+        }
+        if let Some((admin, name)) = self.pg {
+            if let Ok(mut conn) = sqlx::PgConnection::connect_with(&admin).await {
+                sqlx::query(AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&mut conn).await.ok();
+            }
+        }
+    }
+}
+
+fn log_run(backend: Backend, test: &str) {
+    let Ok(path) = std::env::var("QORGAU_TEST_BACKEND_LOG") else { return };
+    if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+        let _ = writeln!(f, "{} {test}", backend.name());
+    }
+}

@@ -1,0 +1,124 @@
+//! The intake writer: one task that writes new complaints in batches (group commit).
+//!
+//! Requests hand their record to the writer and wait. The writer takes every record that
+//! is waiting (up to [`MAX_BATCH`]), writes them all in one transaction, commits, and only
+//! then answers each request. On SQLite this is the only way to more than a few hundred
+//! durable writes a second (one writer at a time, one fsync per commit); on PostgreSQL it
+//! saves a commit per complaint as well.
+//!
+//! If a batch fails (a unique key taken by another server between check and insert, say),
+//! its records are retried one by one, so one bad record never fails the others.
+
+use crate::complaints::{self, KeyedRecord, NewRecord};
+use std::collections::HashMap;
+use crate::{Db, Result, StoreError};
+use domain::ids::{ComplaintId, TrackingCode};
+use tokio::sync::{mpsc, oneshot};
+
+pub const MAX_BATCH: usize = 512;
+const QUEUE: usize = 8192;
+
+/// What became of a record handed to the writer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Written and committed.
+    Created { id: ComplaintId, tracking_code: TrackingCode },
+    /// A complaint with the same idempotency key and the same body exists: this is it.
+    Replayed { id: ComplaintId, tracking_code: TrackingCode },
+    /// The idempotency key was used before for a different body.
+    KeyReused,
+}
+
+struct Job {
+    record: NewRecord,
+    reply: oneshot::Sender<Result<Outcome>>,
+}
+
+/// The handle requests use to reach the writer. Cheap to clone.
+#[derive(Clone)]
+pub struct IntakeWriter {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl IntakeWriter {
+    /// Starts the writer task on `db`. It stops when every handle is dropped.
+    pub fn start(db: Db) -> Self {
+        let (jobs, queue) = mpsc::channel(QUEUE);
+        tokio::spawn(run(db, queue));
+        Self { jobs }
+    }
+
+    /// Writes a record and returns once it is committed (or refused).
+    pub async fn write(&self, record: NewRecord) -> Result<Outcome> {
+        let (reply, answer) = oneshot::channel();
+        self.jobs.send(Job { record, reply }).await.map_err(|_| StoreError::WriterGone)?;
+        answer.await.map_err(|_| StoreError::WriterGone)?
+    }
+}
+
+async fn run(db: Db, mut queue: mpsc::Receiver<Job>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        let records: Vec<&NewRecord> = batch.iter().map(|j| &j.record).collect();
+        match write_batch(&db, &records).await {
+            Ok(outcomes) => {
+                metrics::histogram!("qorgau_intake_batch_size").record(batch.len() as f64);
+                for (job, outcome) in batch.drain(..).zip(outcomes) {
+                    let _ = job.reply.send(Ok(outcome));
+                }
+            }
+            Err(error) => {
+                tracing::warn!(%error, size = batch.len(), "intake batch failed; writing its records one by one");
+                for job in batch.drain(..) {
+                    let outcome = write_batch(&db, &[&job.record]).await.map(|mut o| o.remove(0));
+                    if let Err(error) = &outcome {
+                        tracing::error!(%error, "a complaint could not be written");
+                    }
+                    let _ = job.reply.send(outcome);
+                }
+            }
+        }
+    }
+}
+
+/// Writes the records that are new in one transaction, and tells each record's fate.
+async fn write_batch(db: &Db, records: &[&NewRecord]) -> Result<Vec<Outcome>> {
+    crate::on_db!(db, pool => {
+        let mut tx = pool.begin().await?;
+        let mut outcomes = Vec::with_capacity(records.len());
+        let mut new = Vec::with_capacity(records.len());
+        // Keys met in this batch, with the complaint each stands for.
+        let mut keys: HashMap<&str, KeyedRecord> = HashMap::new();
+        for record in records {
+            let Some(key) = &record.idempotency else {
+                new.push(*record);
+                outcomes.push(Outcome::Created { id: record.id, tracking_code: record.tracking_code.clone() });
+                continue;
+            };
+            let earlier = match keys.get(key.key.as_str()) {
+                Some(earlier) => Some(earlier.clone()),
+                None => complaints::find_by_idempotency_key_in(&mut tx, &key.key).await?,
+            };
+            outcomes.push(match earlier {
+                Some(earlier) => {
+                    let outcome = if earlier.request_hash == key.request_hash {
+                        Outcome::Replayed { id: earlier.id, tracking_code: earlier.tracking_code.clone() }
+                    } else {
+                        Outcome::KeyReused
+                    };
+                    keys.insert(&key.key, earlier);
+                    outcome
+                }
+                None => {
+                    new.push(*record);
+                    let created = KeyedRecord { id: record.id, tracking_code: record.tracking_code.clone(), request_hash: key.request_hash.clone() };
+                    keys.insert(&key.key, created);
+                    Outcome::Created { id: record.id, tracking_code: record.tracking_code.clone() }
+                }
+            });
+        }
+        complaints::insert_all(&mut tx, &new).await?;
+        tx.commit().await?;
+        Ok(outcomes)
+    })
+}
