@@ -1,0 +1,50 @@
+//! The JSON API under `/api/v1`, documented in OpenAPI 3.1 (`/api/openapi.json`, with a
+//! docs page at `/api/docs` that loads nothing from the internet).
+//!
+//! Handlers parse, call a `service` function and render; they never touch SQL or decide
+//! who may do what beyond reading the caller's credentials.
+
+mod complaints;
+mod errors;
+mod extract;
+mod health;
+mod status;
+
+pub use errors::{ErrorBody, ErrorItem};
+pub use extract::{ClientAddress, OptionalStaff, Staff};
+
+use crate::state::AppState;
+use axum::Router;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Qorgau API", description = "Complaints to the contact center for family issues and the protection of women's and children's rights. Errors always come in one envelope: `{\"errors\":[{\"field\",\"code\",\"message\"}]}`."),
+    modifiers(&BearerAuth),
+    components(schemas(ErrorBody, ErrorItem, domain::FieldError))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("staff_token", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}
+
+/// The API routes and their OpenAPI document.
+pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(complaints::create, complaints::list))
+        .routes(routes!(complaints::get))
+        .routes(routes!(status::get))
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
+        .routes(routes!(health::metrics))
+        .split_for_parts()
+}

@@ -1,0 +1,186 @@
+//! Configuration: defaults, then a TOML file, then `QORGAU_*` environment variables, then
+//! command-line flags (applied by the binary). The variable names are a stable interface
+//! for deployment scripts.
+
+use serde::Deserialize;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+
+/// Everything the server needs to start.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// `QORGAU_BIND`: where to listen.
+    pub bind: SocketAddr,
+    /// `QORGAU_DATA_DIR`: the SQLite database and the generated secret live here.
+    pub data_dir: PathBuf,
+    /// `QORGAU_DATABASE_URL`: `postgres://…` to use PostgreSQL instead of the embedded SQLite.
+    pub database_url: Option<String>,
+    /// `QORGAU_ADMIN_TOKEN`: the bearer token of staff endpoints until staff sign-in exists.
+    pub admin_token: Option<String>,
+    /// `QORGAU_SECRET`: 64 hex digits keying the status-PIN hashes. When absent, one is
+    /// generated in the data directory. Servers sharing one PostgreSQL must share it.
+    pub secret: Option<String>,
+    /// `QORGAU_TRUSTED_PROXIES`: comma-separated addresses of our own reverse proxies,
+    /// whose `X-Forwarded-For` is believed. Nobody else's is.
+    pub trusted_proxies: Vec<IpAddr>,
+    /// `QORGAU_LOG`: a tracing filter, e.g. `info` or `qorgau=debug`.
+    pub log: String,
+    /// `QORGAU_LOG_FORMAT`: `json` (default) or `pretty`.
+    pub log_format: String,
+    /// `QORGAU_PUBLIC_BURST`: how many public reports one address may send at once before
+    /// it is asked to prove it is a person.
+    pub public_burst: u32,
+    /// `QORGAU_PUBLIC_PER_MINUTE`: how fast that allowance comes back.
+    pub public_per_minute: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("qorgau-data"),
+            database_url: None,
+            admin_token: None,
+            secret: None,
+            trusted_proxies: Vec::new(),
+            log: "info".into(),
+            log_format: "json".into(),
+            public_burst: 30,
+            public_per_minute: 10,
+        }
+    }
+}
+
+/// Why the configuration could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("{path}: {source}")]
+    Toml { path: PathBuf, source: toml::de::Error },
+    #[error("{var}: {message}")]
+    Env { var: &'static str, message: String },
+}
+
+impl Config {
+    /// Reads `file` (if given) and then the environment through `env`.
+    pub fn load(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let mut config = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.into(), source })?;
+                toml::from_str(&text).map_err(|source| ConfigError::Toml { path: path.into(), source })?
+            }
+            None => Config::default(),
+        };
+        config.apply_env(env)?;
+        Ok(config)
+    }
+
+    fn apply_env(&mut self, env: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+        let env = |var: &str| env(var).filter(|v| !v.is_empty());
+        if let Some(v) = env("QORGAU_BIND") {
+            self.bind = v.parse().map_err(|_| ConfigError::Env { var: "QORGAU_BIND", message: "expected address:port".into() })?;
+        }
+        if let Some(v) = env("QORGAU_DATA_DIR") {
+            self.data_dir = v.into();
+        }
+        if let Some(v) = env("QORGAU_DATABASE_URL") {
+            self.database_url = Some(v);
+        }
+        if let Some(v) = env("QORGAU_ADMIN_TOKEN") {
+            self.admin_token = Some(v);
+        }
+        if let Some(v) = env("QORGAU_SECRET") {
+            self.secret = Some(v);
+        }
+        if let Some(v) = env("QORGAU_TRUSTED_PROXIES") {
+            self.trusted_proxies = v
+                .split(',')
+                .map(|a| a.trim().parse())
+                .collect::<Result<_, _>>()
+                .map_err(|_| ConfigError::Env { var: "QORGAU_TRUSTED_PROXIES", message: "expected IP addresses".into() })?;
+        }
+        if let Some(v) = env("QORGAU_LOG") {
+            self.log = v;
+        }
+        if let Some(v) = env("QORGAU_LOG_FORMAT") {
+            self.log_format = v;
+        }
+        let number = |var: &'static str| -> Result<Option<u32>, ConfigError> {
+            env(var).map(|v| v.parse().map_err(|_| ConfigError::Env { var, message: "expected a whole number".into() })).transpose()
+        };
+        if let Some(n) = number("QORGAU_PUBLIC_BURST")? {
+            self.public_burst = n;
+        }
+        if let Some(n) = number("QORGAU_PUBLIC_PER_MINUTE")? {
+            self.public_per_minute = n;
+        }
+        Ok(())
+    }
+}
+
+/// The commented example printed by `qorgau config example`.
+pub const EXAMPLE: &str = r#"# Qorgau configuration. Pass it with `qorgau --config qorgau.toml`.
+# Every setting can also come from an environment variable (shown next to it),
+# which wins over this file; command-line flags win over both.
+
+# QORGAU_BIND: the address and port to listen on. Put a TLS-terminating proxy in front.
+bind = "127.0.0.1:8080"
+
+# QORGAU_DATA_DIR: where the embedded SQLite database (qorgau.db) and the generated
+# secret (secret.key) are kept. Created on first start.
+data_dir = "qorgau-data"
+
+# QORGAU_DATABASE_URL: use PostgreSQL instead of the embedded SQLite.
+# database_url = "postgres://qorgau@127.0.0.1:5432/qorgau"
+
+# QORGAU_ADMIN_TOKEN: the bearer token for staff endpoints (until staff accounts exist).
+# Use a long random value; without it, staff endpoints refuse everyone.
+# admin_token = "change-me-to-a-long-random-value"
+
+# QORGAU_SECRET: 64 hex digits that key the status-PIN hashes. Without it a secret is
+# generated in data_dir. Every server sharing one PostgreSQL must use the same secret.
+# secret = "…"
+
+# QORGAU_TRUSTED_PROXIES: comma-separated addresses of your own reverse proxies, whose
+# X-Forwarded-For header is believed for rate limits. Nobody else's is.
+trusted_proxies = []
+
+# QORGAU_LOG: what to log (a tracing filter). Logs never contain personal data.
+log = "info"
+# QORGAU_LOG_FORMAT: "json" or "pretty".
+log_format = "json"
+
+# QORGAU_PUBLIC_BURST, QORGAU_PUBLIC_PER_MINUTE: public reports one address may send at
+# once, and how fast that comes back. Past it, the form asks a question a person can
+# answer; nobody is turned away. (Schools share one address: keep the burst generous.)
+public_burst = 30
+public_per_minute = 10
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    #[test]
+    fn the_example_is_a_valid_configuration_of_the_defaults() {
+        let example: Config = toml::from_str(EXAMPLE).unwrap();
+        let default = Config::default();
+        assert_eq!(example.bind, default.bind);
+        assert_eq!(example.data_dir, default.data_dir);
+        assert_eq!(example.public_burst, default.public_burst);
+    }
+
+    #[test]
+    fn environment_wins_over_defaults_and_bad_values_are_named() {
+        let vars: HashMap<&str, &str> =
+            [("QORGAU_BIND", "127.0.0.1:9999"), ("QORGAU_DATABASE_URL", "postgres://x/y"), ("QORGAU_ADMIN_TOKEN", "t")].into();
+        let config = Config::load(None, |k| vars.get(k).map(|v| v.to_string())).unwrap();
+        assert_eq!(config.bind.port(), 9999);
+        assert_eq!(config.database_url.as_deref(), Some("postgres://x/y"));
+        let err = Config::load(None, |k| (k == "QORGAU_BIND").then(|| "nowhere".to_string())).unwrap_err();
+        assert!(err.to_string().starts_with("QORGAU_BIND"), "{err}");
+    }
+}

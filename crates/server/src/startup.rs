@@ -1,0 +1,110 @@
+//! Assembling the application: the database, the state, the routes and their layers, and
+//! serving until asked to stop.
+
+use crate::config::Config;
+use crate::keys::Keys;
+use crate::state::AppState;
+use anyhow::Context;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use domain::clock::Clock;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use store::Db;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use utoipa_swagger_ui::SwaggerUi;
+
+/// Requests larger than this are refused (413): a complaint is a few kilobytes.
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// Our pages load nothing from elsewhere and run only our own script.
+const PAGE_POLICY: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+     frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'";
+/// The API docs page (vendored Swagger UI) needs inline styles.
+const DOCS_POLICY: &str =
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'";
+
+/// Opens the database the configuration names (PostgreSQL, or SQLite in the data
+/// directory) and applies pending migrations.
+pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
+    let db = match &config.database_url {
+        Some(url) => Db::connect(url).await.context("cannot connect to the database")?,
+        None => Db::open_data_dir(&config.data_dir).await.with_context(|| format!("cannot open the database in {}", config.data_dir.display()))?,
+    };
+    db.migrate().await.context("cannot apply the migrations")?;
+    Ok(db)
+}
+
+/// The secret from the configuration, or from (a new) `secret.key` in the data directory.
+pub fn load_keys(config: &Config) -> anyhow::Result<Keys> {
+    match &config.secret {
+        Some(hex) => Keys::from_hex(hex).context("QORGAU_SECRET must be 64 hex digits"),
+        None => Keys::load_or_create(&config.data_dir).context("cannot read or create the secret in the data directory"),
+    }
+}
+
+/// The state of a server on `db`.
+pub fn state(config: &Config, db: Db, clock: Arc<dyn Clock>) -> anyhow::Result<AppState> {
+    Ok(AppState::new(config, db, load_keys(config)?, clock))
+}
+
+/// Every route, with the layers every request goes through.
+pub fn app(state: AppState) -> Router {
+    let (api, openapi) = crate::api::router();
+    let docs = Router::new()
+        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
+        .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(DOCS_POLICY)));
+    let request_id = HeaderName::from_static("x-request-id");
+    Router::new()
+        .merge(api)
+        .merge(crate::web::router())
+        .route_layer(axum::middleware::from_fn(crate::observability::track))
+        .with_state(state)
+        .merge(docs)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(PAGE_POLICY)))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+            // The route pattern only: paths and queries may hold codes or PINs.
+            let route = request.extensions().get::<axum::extract::MatchedPath>().map(|p| p.as_str().to_owned());
+            let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+            tracing::info_span!("request", method = %request.method(), route = route.as_deref().unwrap_or("-"), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+}
+
+/// Serves `app` on `config.bind` until Ctrl-C or SIGTERM, then lets requests in flight finish.
+pub async fn serve(config: &Config, app: Router) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(config.bind).await.with_context(|| format!("cannot listen on {}", config.bind))?;
+    tracing::info!(address = %listener.local_addr()?, "listening");
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("the server failed")
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+    tracing::info!("shutting down");
+}

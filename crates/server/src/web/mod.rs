@@ -1,0 +1,191 @@
+//! The public pages: home, the report form (`/report`), the receipt, and the status page
+//! (`/status`). Rendered on the server, working without JavaScript, in Kazakh, Russian and
+//! English, with a quick-exit button on every page.
+//!
+//! Like the API, handlers here parse the form, call the same `service` functions, and
+//! render; the form is turned into the same JSON a client would send, so validation is one.
+
+mod report;
+mod status;
+
+use crate::i18n::{Tr, negotiate};
+use crate::state::AppState;
+use askama::Template;
+use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use domain::complaint::{Language, Relation, Sex};
+
+/// Where the quick-exit button goes: a neutral page that looks like any other search.
+pub const QUICK_EXIT_URL: &str = "https://www.google.kz/search?q=weather";
+
+/// Everything whose text goes through translation keys (for the test that every key used
+/// is defined in every language).
+pub const TRANSLATED_SOURCES: &[&str] = &[
+    include_str!("../../templates/base.html"),
+    include_str!("../../templates/home.html"),
+    include_str!("../../templates/report.html"),
+    include_str!("../../templates/receipt.html"),
+    include_str!("../../templates/status.html"),
+    include_str!("../../templates/error.html"),
+    include_str!("mod.rs"),
+    include_str!("report.rs"),
+    include_str!("status.rs"),
+];
+
+/// The codes of field errors, each with its message key `error-<code>`.
+pub const ERROR_CODES: &[&str] = &[
+    "required", "too_long", "expected_text", "expected_number", "expected_boolean", "expected_object", "expected_list",
+    "out_of_range", "unknown_value", "invalid_phone", "conflict", "too_many", "invalid_json", "invalid_code", "invalid_pin", "invalid",
+];
+
+/// Message keys for a field and code that deserve more than the general message.
+pub const FIELD_MESSAGES: &[&str] = &[
+    "error-narrative-required",
+    "error-region-required",
+    "error-reporter_name-required",
+    "error-reporter_phone-required",
+    "error-anonymous-conflict",
+    "error-victim_age-conflict",
+];
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/report", get(report::form).post(report::submit))
+        .route("/status", get(status::form).post(status::check))
+        .route("/assets/style.css", get(|| asset("text/css", include_str!("../../assets/style.css"))))
+        .route("/assets/exit.js", get(|| asset("text/javascript", include_str!("../../assets/exit.js"))))
+}
+
+async fn asset(content_type: &'static str, body: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
+}
+
+/// The language of a page, and whether it was chosen just now (then it is remembered in a
+/// cookie that lasts only as long as the browser is open).
+pub struct PageLanguage {
+    pub tr: Tr,
+    chosen: bool,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PageLanguage {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().and_then(|q| q.split('&').find_map(|p| p.strip_prefix("lang=")));
+        let cookie = parts
+            .headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .find_map(|c| c.trim().strip_prefix("lang="));
+        let accept = parts.headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+        let language = negotiate(query, cookie, accept);
+        Ok(PageLanguage { tr: Tr::new(language), chosen: query.and_then(Language::parse).is_some() })
+    }
+}
+
+/// Renders a page: never cached (it may hold a PIN or a person's words), with the language
+/// cookie when the language was just chosen.
+pub fn render(lang: &PageLanguage, status: StatusCode, page: &impl Template) -> Response {
+    let html = match page.render() {
+        Ok(html) => html,
+        Err(error) => {
+            tracing::error!(%error, "a template failed to render");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let mut response = (status, Html(html)).into_response();
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if lang.chosen {
+        let cookie = format!("lang={}; Path=/; SameSite=Lax; HttpOnly", lang.tr.code());
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().insert(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+/// A message next to a field, and in the error summary linking to it.
+pub struct PageError {
+    pub id: String,
+    pub message: String,
+}
+
+/// Turns a field error into a message in the page's language: the field's own message when
+/// there is one, else the general one for its code, after the field's label.
+pub fn page_error(tr: &Tr, id: &str, code: &str) -> PageError {
+    let message = tr.try_t(&format!("error-{id}-{code}")).unwrap_or_else(|| {
+        let label = tr.t(&format!("field-{}", id.replace('_', "-")));
+        format!("{label}: {}", tr.t(&format!("error-{code}")))
+    });
+    PageError { id: id.to_owned(), message }
+}
+
+/// Options of a select: (value, label, selected).
+pub type Options = Vec<(String, String, bool)>;
+
+fn options<T: Copy>(items: &[T], code: impl Fn(T) -> &'static str, label: impl Fn(T) -> String, selected: &str) -> Options {
+    items.iter().map(|&i| (code(i).to_owned(), label(i), code(i) == selected)).collect()
+}
+
+pub fn sex_options(tr: &Tr, selected: &str) -> Options {
+    options(&[Sex::Female, Sex::Male], Sex::as_str, |s| tr.t(&format!("sex-{}", s.as_str())), selected)
+}
+
+pub fn relation_options(tr: &Tr, selected: &str) -> Options {
+    options(Relation::ALL, Relation::as_str, |r| tr.t(&format!("relation-{}", r.as_str())), selected)
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    t: Tr,
+}
+
+async fn home(lang: PageLanguage) -> Response {
+    render(&lang, StatusCode::OK, &HomePage { t: lang.tr })
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub t: Tr,
+    pub title: String,
+    pub message: String,
+}
+
+/// The page for a failure of ours: the request id is in the response headers and the log.
+pub fn internal_error(lang: &PageLanguage) -> Response {
+    let page = ErrorPage { t: lang.tr, title: lang.tr.t("error-internal-title"), message: lang.tr.t("error-internal") };
+    render(lang, StatusCode::INTERNAL_SERVER_ERROR, &page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::complaint::Status;
+
+    #[test]
+    fn every_code_shown_on_a_page_has_a_text_in_every_language() {
+        for language in Language::ALL {
+            let tr = Tr::new(*language);
+            let mut keys: Vec<String> = ERROR_CODES.iter().map(|c| format!("error-{c}")).collect();
+            keys.extend(FIELD_MESSAGES.iter().map(|k| k.to_string()));
+            keys.extend(Relation::ALL.iter().map(|r| format!("relation-{}", r.as_str())));
+            keys.extend(Sex::ALL.iter().map(|s| format!("sex-{}", s.as_str())));
+            keys.extend(Status::ALL.iter().flat_map(|s| [format!("status-{}", s.as_str()), format!("status-{}-explanation", s.as_str())]));
+            for id in report::FORM_FIELDS.iter().chain(status::FORM_FIELDS) {
+                keys.push(format!("field-{}", id.replace('_', "-")));
+            }
+            for key in keys {
+                assert!(tr.try_t(&key).is_some(), "{language:?} lacks {key}");
+            }
+        }
+    }
+}
