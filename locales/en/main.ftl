@@ -70,6 +70,8 @@ status-received-explanation = Your report has been received and is waiting for a
 back-home = Back to the start
 error-internal-title = Something went wrong
 error-internal = Something went wrong on our side. Please try again, or call 111.
+error-unreadable-title = The form could not be read
+error-unreadable = Please open the form again and send it from there.
 already-sent-title = This report was already sent
 already-sent = This form was already sent. To tell us something new, start a new report.
 

@@ -137,7 +137,7 @@ mod tests {
         let sources = crate::web::TRANSLATED_SOURCES;
         let mut used = std::collections::BTreeSet::new();
         for source in sources {
-            for quoted in source.split("t(\"").skip(1).chain(source.split("t1(\"").skip(1)) {
+            for quoted in source.split(".t(\"").skip(1).chain(source.split(".t1(\"").skip(1)) {
                 if let Some((key, _)) = quoted.split_once('"') {
                     used.insert(key.to_owned());
                 }

@@ -166,6 +166,12 @@ pub fn internal_error(lang: &PageLanguage) -> Response {
     render(lang, StatusCode::INTERNAL_SERVER_ERROR, &page)
 }
 
+/// The page for a form that could not be read (not sent by our pages).
+pub fn unreadable_form(lang: &PageLanguage) -> Response {
+    let page = ErrorPage { t: lang.tr, title: lang.tr.t("error-unreadable-title"), message: lang.tr.t("error-unreadable") };
+    render(lang, StatusCode::BAD_REQUEST, &page)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,7 @@ use crate::service::{Caller, complaints as service};
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
+use axum::extract::rejection::FormRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -203,8 +204,14 @@ struct ReceiptPage {
     status_pin: String,
 }
 
-pub async fn submit(State(state): State<AppState>, lang: PageLanguage, ClientAddress(address): ClientAddress, Form(form): Form<ReportForm>) -> Response {
+pub async fn submit(
+    State(state): State<AppState>,
+    lang: PageLanguage,
+    ClientAddress(address): ClientAddress,
+    form: Result<Form<ReportForm>, FormRejection>,
+) -> Response {
     let tr = lang.tr;
+    let Ok(Form(form)) = form else { return super::unreadable_form(&lang) };
     let tried_check = !form.check_token.is_empty();
     let human_checked = tried_check && HumanCheck::passed(&state, &form);
     if !form.website.is_empty() && !human_checked {

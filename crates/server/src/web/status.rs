@@ -10,6 +10,7 @@ use crate::state::AppState;
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
+use axum::extract::rejection::FormRejection;
 use axum::http::StatusCode;
 use axum::response::Response;
 use domain::clock::local;
@@ -63,8 +64,14 @@ fn shown(t: OffsetDateTime) -> String {
     local(t).format(format_description!("[day].[month].[year] [hour]:[minute]")).unwrap_or_default()
 }
 
-pub async fn check(State(state): State<AppState>, lang: PageLanguage, ClientAddress(address): ClientAddress, Form(form): Form<StatusForm>) -> Response {
+pub async fn check(
+    State(state): State<AppState>,
+    lang: PageLanguage,
+    ClientAddress(address): ClientAddress,
+    form: Result<Form<StatusForm>, FormRejection>,
+) -> Response {
     let tr = lang.tr;
+    let Ok(Form(form)) = form else { return super::unreadable_form(&lang) };
     let caller = Caller::Public { address, human_checked: false };
     let page = |errors: Vec<PageError>, result| StatusPage { t: tr, code: form.tracking_code.clone(), errors, result };
     match service::status(&state, &form.tracking_code, &form.pin, caller).await {

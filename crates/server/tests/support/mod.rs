@@ -1,0 +1,165 @@
+//! `TestApp`: the whole application on a fresh database of one backend, with a clock the
+//! test controls, called in-process through `tower::ServiceExt::oneshot`.
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Request, StatusCode, header};
+use domain::clock::Clock;
+use http_body_util::BodyExt;
+use serde_json::Value;
+use server::config::Config;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use store::test_support::{TestDb, backends};
+use time::OffsetDateTime;
+use tower::ServiceExt;
+
+pub const TOKEN: &str = "test-staff-token";
+
+/// A clock that stands still until the test moves it.
+pub struct TestClock(Mutex<OffsetDateTime>);
+
+impl Clock for TestClock {
+    fn now(&self) -> OffsetDateTime {
+        *self.0.lock().unwrap()
+    }
+}
+
+pub struct TestApp {
+    pub app: Router,
+    pub clock: Arc<TestClock>,
+    pub db: store::Db,
+    test_db: TestDb,
+}
+
+/// A response, read whole.
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Answer {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|_| panic!("not JSON: {}", self.body))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The `field` of each error in the envelope.
+    pub fn error_fields(&self) -> Vec<String> {
+        self.json()["errors"].as_array().expect("an error envelope").iter().map(|e| e["field"].as_str().unwrap_or("").to_owned()).collect()
+    }
+}
+
+/// Runs `body` once per backend, each time on a fresh app.
+pub async fn on_each_backend<F, Fut>(test: &str, config: impl Fn() -> Config, body: F)
+where
+    F: Fn(TestApp) -> Fut,
+    Fut: Future<Output = TestApp>,
+{
+    for backend in backends() {
+        let app = TestApp::start(backend, test, config()).await;
+        let app = body(app).await;
+        app.test_db.cleanup().await;
+    }
+}
+
+pub fn config() -> Config {
+    let mut config = Config { admin_token: Some(TOKEN.into()), ..Config::default() };
+    config.secret = Some("42".repeat(32));
+    config
+}
+
+impl TestApp {
+    pub async fn start(backend: store::Backend, test: &str, config: Config) -> TestApp {
+        let test_db = TestDb::fresh(backend, test).await;
+        let clock = Arc::new(TestClock(Mutex::new(time::macros::datetime!(2026-11-25 09:00 UTC))));
+        let state = server::startup::state(&config, test_db.db.clone(), clock.clone()).expect("state");
+        TestApp { app: server::startup::app(state), clock, db: test_db.db.clone(), test_db }
+    }
+
+    pub fn advance(&self, by: time::Duration) {
+        *self.clock.0.lock().unwrap() += by;
+    }
+
+    /// Sends a request from `from` (an address).
+    pub async fn send_from(&self, from: [u8; 4], mut request: Request<Body>) -> Answer {
+        request.extensions_mut().insert(ConnectInfo(SocketAddr::from((from, 40000))));
+        let response = self.app.clone().oneshot(request).await.expect("infallible");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.expect("a body").to_bytes();
+        Answer { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Answer {
+        self.send_from([203, 0, 113, 7], request).await
+    }
+
+    pub async fn get(&self, uri: &str) -> Answer {
+        self.send(Request::get(uri).body(Body::empty()).unwrap()).await
+    }
+
+    pub async fn staff_get(&self, uri: &str) -> Answer {
+        self.send(Request::get(uri).header(header::AUTHORIZATION, format!("Bearer {TOKEN}")).body(Body::empty()).unwrap()).await
+    }
+
+    /// POSTs a complaint as the public (no token).
+    pub async fn post_complaint(&self, body: &Value) -> Answer {
+        self.send(json_post("/api/v1/complaints", body).body(Body::from(body.to_string())).unwrap()).await
+    }
+
+    pub async fn staff_post_complaint(&self, body: &Value) -> Answer {
+        let request = json_post("/api/v1/complaints", body).header(header::AUTHORIZATION, format!("Bearer {TOKEN}"));
+        self.send(request.body(Body::from(body.to_string())).unwrap()).await
+    }
+
+    /// POSTs a web form (`application/x-www-form-urlencoded`).
+    pub async fn post_form(&self, uri: &str, fields: &[(&str, &str)]) -> Answer {
+        self.post_form_from([203, 0, 113, 7], uri, fields).await
+    }
+
+    pub async fn post_form_from(&self, from: [u8; 4], uri: &str, fields: &[(&str, &str)]) -> Answer {
+        let body: String = fields.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&");
+        let request = Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(body)).unwrap();
+        self.send_from(from, request).await
+    }
+}
+
+pub fn json_post(uri: &str, _body: &Value) -> axum::http::request::Builder {
+    Request::post(uri).header(header::CONTENT_TYPE, "application/json")
+}
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b' ' => "+".into(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The minimal request of the issue, which must be accepted as it stands.
+pub fn minimal() -> Value {
+    serde_json::json!({"channel":"web","region":"KZ-71","language":"ru","narrative":"…","reporter":{"anonymous":true},"victims":[{"age":9,"sex":"female"}]})
+}
+
+/// The value of `name="…" value="…"` in a page.
+pub fn hidden_value(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker).unwrap_or_else(|| panic!("no {name} in the page")) + marker.len();
+    html[start..].split('"').next().unwrap().to_owned()
+}
+
+/// The text of the element with `id` (up to the next tag).
+pub fn text_of(html: &str, id: &str) -> String {
+    let marker = format!("id=\"{id}\">");
+    let start = html.find(&marker).unwrap_or_else(|| panic!("no #{id} in the page")) + marker.len();
+    html[start..].split('<').next().unwrap().trim().to_owned()
+}
