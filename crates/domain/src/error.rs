@@ -59,10 +59,7 @@ impl Errors {
 
     /// How many errors concern `path` or a field inside it.
     pub fn count_under(&self, path: &str) -> usize {
-        self.0
-            .iter()
-            .filter(|e| e.field == path || e.field.strip_prefix(path).is_some_and(|rest| rest.starts_with('.')))
-            .count()
+        self.0.iter().filter(|e| e.field == path || e.field.strip_prefix(path).is_some_and(|rest| rest.starts_with('.'))).count()
     }
 
     /// `Ok(value)` when nothing was pushed, else the collected errors.

@@ -56,17 +56,12 @@ impl TrackingCode {
     /// `None` when it is not a well-formed code (wrong length, letters outside the alphabet,
     /// or a failed check character).
     pub fn parse(input: &str) -> Option<Self> {
-        let chars: Vec<u8> = input
-            .bytes()
-            .filter(|b| !matches!(b, b'-' | b' '))
-            .map(|b| b.to_ascii_uppercase())
-            .collect();
+        let chars: Vec<u8> = input.bytes().filter(|b| !matches!(b, b'-' | b' ')).map(|b| b.to_ascii_uppercase()).collect();
         if chars.len() != RANDOM_CHARS + 1 || !chars.iter().all(|c| ALPHABET.contains(c)) {
             return None;
         }
         let (body, check) = chars.split_at(RANDOM_CHARS);
-        (ALPHABET[check_index(body)] == check[0])
-            .then(|| Self(String::from_utf8(chars).expect("the alphabet is ASCII")))
+        (ALPHABET[check_index(body)] == check[0]).then(|| Self(String::from_utf8(chars).expect("the alphabet is ASCII")))
     }
 
     /// The compact form, as stored.

@@ -185,7 +185,9 @@ pub async fn intake(options: &IntakeOptions) -> anyhow::Result<()> {
     let stored = store::complaints::count(&db).await?;
     db.close().await;
     let lost = acknowledged as u64 - found;
-    println!("after SIGKILL: {found} of {acknowledged} acknowledged complaints are in the database ({stored} rows); lost: {lost}");
+    println!(
+        "after SIGKILL: {found} of {acknowledged} acknowledged complaints are in the database ({stored} rows); lost: {lost}"
+    );
     if lost > 0 {
         bail!("{lost} acknowledged complaints were lost");
     }

@@ -12,7 +12,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(name = "qorgau", version, about = "Qorgau: complaints about violence against women and children, received and followed")]
+#[command(
+    name = "qorgau",
+    version,
+    about = "Qorgau: complaints about violence against women and children, received and followed"
+)]
 struct Cli {
     /// A TOML configuration file (see `qorgau config example`).
     #[arg(long, global = true, env = "QORGAU_CONFIG")]

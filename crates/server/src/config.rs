@@ -80,7 +80,8 @@ impl Config {
     fn apply_env(&mut self, env: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
         let env = |var: &str| env(var).filter(|v| !v.is_empty());
         if let Some(v) = env("QORGAU_BIND") {
-            self.bind = v.parse().map_err(|_| ConfigError::Env { var: "QORGAU_BIND", message: "expected address:port".into() })?;
+            self.bind =
+                v.parse().map_err(|_| ConfigError::Env { var: "QORGAU_BIND", message: "expected address:port".into() })?;
         }
         if let Some(v) = env("QORGAU_DATA_DIR") {
             self.data_dir = v.into();
@@ -108,7 +109,9 @@ impl Config {
             self.log_format = v;
         }
         let number = |var: &'static str| -> Result<Option<u32>, ConfigError> {
-            env(var).map(|v| v.parse().map_err(|_| ConfigError::Env { var, message: "expected a whole number".into() })).transpose()
+            env(var)
+                .map(|v| v.parse().map_err(|_| ConfigError::Env { var, message: "expected a whole number".into() }))
+                .transpose()
         };
         if let Some(n) = number("QORGAU_PUBLIC_BURST")? {
             self.public_burst = n;

@@ -87,17 +87,21 @@ fn from_accept_language(header: &str) -> Option<Language> {
 /// Every key defined for each language, read from the embedded Fluent files (for the test
 /// that no language lacks a key).
 pub fn keys_by_language() -> Vec<(Language, std::collections::BTreeSet<String>)> {
-    [(Language::Kk, include_str!("../../../locales/kk/main.ftl")), (Language::Ru, include_str!("../../../locales/ru/main.ftl")), (Language::En, include_str!("../../../locales/en/main.ftl"))]
-        .into_iter()
-        .map(|(language, text)| {
-            let keys = text
-                .lines()
-                .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
-                .filter_map(|l| l.split_once('=').map(|(k, _)| k.trim().to_owned()))
-                .collect();
-            (language, keys)
-        })
-        .collect()
+    [
+        (Language::Kk, include_str!("../../../locales/kk/main.ftl")),
+        (Language::Ru, include_str!("../../../locales/ru/main.ftl")),
+        (Language::En, include_str!("../../../locales/en/main.ftl")),
+    ]
+    .into_iter()
+    .map(|(language, text)| {
+        let keys = text
+            .lines()
+            .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_lowercase()))
+            .filter_map(|l| l.split_once('=').map(|(k, _)| k.trim().to_owned()))
+            .collect();
+        (language, keys)
+    })
+    .collect()
 }
 
 #[cfg(test)]

@@ -47,7 +47,8 @@ impl Keys {
     pub fn load_or_create(data_dir: &Path) -> std::io::Result<Self> {
         let path = data_dir.join("secret.key");
         if let Ok(text) = std::fs::read_to_string(&path) {
-            return Self::from_hex(&text).ok_or_else(|| std::io::Error::other(format!("{} is not 64 hex digits", path.display())));
+            return Self::from_hex(&text)
+                .ok_or_else(|| std::io::Error::other(format!("{} is not 64 hex digits", path.display())));
         }
         std::fs::create_dir_all(data_dir)?;
         let secret: [u8; 32] = rand::random();

@@ -32,7 +32,8 @@ pub async fn track(request: Request, next: Next) -> Response {
     let start = Instant::now();
     let response = next.run(request).await;
     let status = response.status().as_u16().to_string();
-    metrics::counter!("qorgau_http_requests_total", "method" => method, "route" => route.clone(), "status" => status).increment(1);
+    metrics::counter!("qorgau_http_requests_total", "method" => method, "route" => route.clone(), "status" => status)
+        .increment(1);
     metrics::histogram!("qorgau_http_request_duration_seconds", "route" => route).record(start.elapsed().as_secs_f64());
     response
 }

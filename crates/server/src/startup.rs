@@ -34,7 +34,9 @@ const DOCS_POLICY: &str =
 pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
     let db = match &config.database_url {
         Some(url) => Db::connect(url).await.context("cannot connect to the database")?,
-        None => Db::open_data_dir(&config.data_dir).await.with_context(|| format!("cannot open the database in {}", config.data_dir.display()))?,
+        None => Db::open_data_dir(&config.data_dir)
+            .await
+            .with_context(|| format!("cannot open the database in {}", config.data_dir.display()))?,
     };
     db.migrate().await.context("cannot apply the migrations")?;
     Ok(db)
@@ -85,7 +87,8 @@ pub fn app(state: AppState) -> Router {
 
 /// Serves `app` on `config.bind` until Ctrl-C or SIGTERM, then lets requests in flight finish.
 pub async fn serve(config: &Config, app: Router) -> anyhow::Result<()> {
-    let listener = tokio::net::TcpListener::bind(config.bind).await.with_context(|| format!("cannot listen on {}", config.bind))?;
+    let listener =
+        tokio::net::TcpListener::bind(config.bind).await.with_context(|| format!("cannot listen on {}", config.bind))?;
     tracing::info!(address = %listener.local_addr()?, "listening");
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())

@@ -2,7 +2,9 @@
 //! and the lookups of the status page and of idempotent retries.
 
 use crate::{Db, Result, StoreError, on_db};
-use domain::complaint::{Channel, Complaint, Language, NewComplaint, Perpetrator, Relation, Reporter, ReporterContact, Sex, Status, Victim};
+use domain::complaint::{
+    Channel, Complaint, Language, NewComplaint, Perpetrator, Relation, Reporter, ReporterContact, Sex, Status, Victim,
+};
 use domain::ids::{ComplaintId, TrackingCode};
 use domain::region::Region;
 use sqlx::{FromRow, QueryBuilder};
@@ -125,9 +127,12 @@ where
     });
     q.build().execute(&mut **tx).await?;
 
-    let victims: Vec<_> = records.iter().flat_map(|r| r.complaint.victims.iter().enumerate().map(move |(i, v)| (r.id, i, v))).collect();
+    let victims: Vec<_> =
+        records.iter().flat_map(|r| r.complaint.victims.iter().enumerate().map(move |(i, v)| (r.id, i, v))).collect();
     if !victims.is_empty() {
-        let mut q = QueryBuilder::<DB>::new("INSERT INTO complaint_victims (complaint_id, position, age, birth_year, sex, minor, disability) ");
+        let mut q = QueryBuilder::<DB>::new(
+            "INSERT INTO complaint_victims (complaint_id, position, age, birth_year, sex, minor, disability) ",
+        );
         q.push_values(&victims, |mut row, (id, i, v)| {
             row.push_bind(id.0)
                 .push_bind(*i as i64)
@@ -156,12 +161,16 @@ const SELECT_BY_KEY: &str = "SELECT id, tracking_code, request_hash FROM complai
 
 /// The complaint stored under an idempotency key, if any.
 pub async fn find_by_idempotency_key(db: &Db, key: &str) -> Result<Option<KeyedRecord>> {
-    let row: Option<(Uuid, String, Option<Vec<u8>>)> = on_db!(db, pool => sqlx::query_as(SELECT_BY_KEY).bind(key).fetch_optional(pool).await?);
+    let row: Option<(Uuid, String, Option<Vec<u8>>)> =
+        on_db!(db, pool => sqlx::query_as(SELECT_BY_KEY).bind(key).fetch_optional(pool).await?);
     row.map(keyed_record).transpose()
 }
 
 /// The same, inside the writer's transaction.
-pub(crate) async fn find_by_idempotency_key_in<'c, DB>(tx: &mut sqlx::Transaction<'c, DB>, key: &str) -> Result<Option<KeyedRecord>>
+pub(crate) async fn find_by_idempotency_key_in<'c, DB>(
+    tx: &mut sqlx::Transaction<'c, DB>,
+    key: &str,
+) -> Result<Option<KeyedRecord>>
 where
     DB: sqlx::Database,
     for<'q> <DB as sqlx::Database>::Arguments: sqlx::IntoArguments<DB>,
@@ -269,7 +278,8 @@ async fn assemble(db: &Db, rows: Vec<ComplaintRow>) -> Result<Vec<Complaint>> {
     rows.into_iter()
         .map(|row| {
             let victims = victims.iter().filter(|v| v.complaint_id == row.id).map(victim).collect::<Result<_>>()?;
-            let perpetrators = perpetrators.iter().filter(|p| p.complaint_id == row.id).map(perpetrator).collect::<Result<_>>()?;
+            let perpetrators =
+                perpetrators.iter().filter(|p| p.complaint_id == row.id).map(perpetrator).collect::<Result<_>>()?;
             complaint(row, victims, perpetrators)
         })
         .collect()

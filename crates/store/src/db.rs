@@ -47,7 +47,7 @@ macro_rules! on_db {
 impl Db {
     /// Opens (creating if missing) the SQLite file `qorgau.db` in `data_dir`.
     pub async fn open_data_dir(data_dir: &Path) -> Result<Db> {
-        std::fs::create_dir_all(data_dir).map_err(|e| sqlx::Error::Io(e))?;
+        std::fs::create_dir_all(data_dir).map_err(sqlx::Error::Io)?;
         let options = SqliteConnectOptions::new().filename(data_dir.join("qorgau.db"));
         Self::open_sqlite(options).await
     }
@@ -75,7 +75,8 @@ impl Db {
     }
 
     pub async fn open_postgres(options: PgConnectOptions) -> Result<Db> {
-        let pool = PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect_with(options).await?;
+        let pool =
+            PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect_with(options).await?;
         Ok(Db::Pg(pool))
     }
 

@@ -47,7 +47,10 @@ impl TestDb {
                 let admin = PgConnectOptions::from_str(&url).expect("a valid PostgreSQL URL");
                 let name = format!("qorgau_test_{unique}");
                 let mut conn = sqlx::PgConnection::connect_with(&admin).await.expect("connect to the test PostgreSQL");
-                sqlx::query(AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut conn).await.expect("create a test database");
+                sqlx::query(AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .execute(&mut conn)
+                    .await
+                    .expect("create a test database");
                 conn.close().await.ok();
                 let db = Db::open_postgres(admin.clone().database(&name)).await.expect("connect to the test database");
                 TestDb { db, dir: None, pg: Some((admin, name)) }
@@ -63,10 +66,10 @@ impl TestDb {
         if let Some(dir) = self.dir {
             std::fs::remove_dir_all(dir).ok();
         }
-        if let Some((admin, name)) = self.pg {
-            if let Ok(mut conn) = sqlx::PgConnection::connect_with(&admin).await {
-                sqlx::query(AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&mut conn).await.ok();
-            }
+        if let Some((admin, name)) = self.pg
+            && let Ok(mut conn) = sqlx::PgConnection::connect_with(&admin).await
+        {
+            sqlx::query(AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&mut conn).await.ok();
         }
     }
 }

@@ -10,9 +10,9 @@
 //! its records are retried one by one, so one bad record never fails the others.
 
 use crate::complaints::{self, KeyedRecord, NewRecord};
-use std::collections::HashMap;
 use crate::{Db, Result, StoreError};
 use domain::ids::{ComplaintId, TrackingCode};
+use std::collections::HashMap;
 use tokio::sync::{mpsc, oneshot};
 
 pub const MAX_BATCH: usize = 512;

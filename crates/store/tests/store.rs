@@ -145,7 +145,10 @@ async fn lists_filter_and_page_newest_first() {
             async move { complaints::list(&db, &filter).await.unwrap() }
         };
         let first = page(ListFilter { limit: 10, ..Default::default() }).await;
-        assert_eq!(first.iter().map(|c| c.id).collect::<Vec<_>>(), written.iter().rev().take(10).map(|r| r.id).collect::<Vec<_>>());
+        assert_eq!(
+            first.iter().map(|c| c.id).collect::<Vec<_>>(),
+            written.iter().rev().take(10).map(|r| r.id).collect::<Vec<_>>()
+        );
         let second = page(ListFilter { limit: 10, after: Some(first[9].id), ..Default::default() }).await;
         assert_eq!(second[0].id, written[14].id);
         let web = page(ListFilter { limit: 100, channel: Some(Channel::Web), ..Default::default() }).await;
@@ -163,7 +166,13 @@ async fn lists_filter_and_page_newest_first() {
         let in_region = page(ListFilter { limit: 100, region: Some(region), ..Default::default() }).await;
         let expected = written.iter().filter(|r| r.complaint.region == region).count();
         assert_eq!(in_region.len(), expected);
-        let none = page(ListFilter { limit: 100, region: Region::by_code("KZ-62").filter(|r| *r != region), channel: Some(Channel::Sms), ..Default::default() }).await;
+        let none = page(ListFilter {
+            limit: 100,
+            region: Region::by_code("KZ-62").filter(|r| *r != region),
+            channel: Some(Channel::Sms),
+            ..Default::default()
+        })
+        .await;
         assert!(none.iter().all(|c| c.details.channel == Channel::Sms));
         let received = page(ListFilter { limit: 100, status: Some(Status::Received), ..Default::default() }).await;
         assert_eq!(received.len(), 25);

@@ -55,30 +55,20 @@ impl Language {
 }
 
 code_list! {
-    Sex { Female = "female", Male = "male", Unknown = "unknown" }
-}
-
-impl Default for Sex {
-    fn default() -> Self {
-        Sex::Unknown
-    }
+    #[derive(Default)]
+    Sex { Female = "female", Male = "male", #[default] Unknown = "unknown" }
 }
 
 code_list! {
     /// How one person is related to the victim (`itself` when the reporter is the victim).
+    #[derive(Default)]
     Relation {
         Itself = "self", Mother = "mother", Father = "father", StepParent = "step_parent",
         Guardian = "guardian", Sibling = "sibling", Grandparent = "grandparent",
         OtherRelative = "other_relative", Spouse = "spouse", FormerSpouse = "former_spouse",
         Partner = "partner", FormerPartner = "former_partner", Child = "child",
         Teacher = "teacher", Classmate = "classmate", Neighbour = "neighbour",
-        Acquaintance = "acquaintance", Stranger = "stranger", Other = "other", Unknown = "unknown",
-    }
-}
-
-impl Default for Relation {
-    fn default() -> Self {
-        Relation::Unknown
+        Acquaintance = "acquaintance", Stranger = "stranger", Other = "other", #[default] Unknown = "unknown",
     }
 }
 

@@ -104,16 +104,13 @@ pub struct PerpetratorInput {
 impl ComplaintInput {
     /// Reads a request body. A body that is not a JSON object is one field error (`body`).
     pub fn from_json(body: &[u8]) -> Result<Self, Error> {
-        let value: Value = serde_json::from_slice(body).map_err(|_| {
-            Error::Validation(vec![crate::FieldError::new("body", "invalid_json", "the body is not valid JSON")])
-        })?;
+        let value: Value = serde_json::from_slice(body)
+            .map_err(|_| Error::Validation(vec![crate::FieldError::new("body", "invalid_json", "the body is not valid JSON")]))?;
         match value {
             Value::Object(_) => Ok(serde_json::from_value(value).unwrap_or_default()),
-            _ => Err(Error::Validation(vec![crate::FieldError::new(
-                "body",
-                "expected_object",
-                "the body must be a JSON object",
-            )])),
+            _ => {
+                Err(Error::Validation(vec![crate::FieldError::new("body", "expected_object", "the body must be a JSON object")]))
+            }
         }
     }
 
@@ -123,9 +120,8 @@ impl ComplaintInput {
         let mut errors = Errors::default();
         let mut read = Reader { errors: &mut errors };
         let channel = read.required(self.channel, "channel", |r, v, f| r.code(v, f, Channel::parse, Channel::codes));
-        let region = read.required(self.region, "region", |r, v, f| {
-            r.code(v, f, Region::by_code, || "KZ-10 … KZ-79 (ISO 3166-2:KZ)".into())
-        });
+        let region = read
+            .required(self.region, "region", |r, v, f| r.code(v, f, Region::by_code, || "KZ-10 … KZ-79 (ISO 3166-2:KZ)".into()));
         let language = read.required(self.language, "language", |r, v, f| r.code(v, f, Language::parse, Language::codes));
         let narrative = read.required(self.narrative, "narrative", |r, v, f| r.text(v, f, limits::NARRATIVE_CHARS));
         let locality = read.optional(self.locality, "locality", |r, v, f| r.text(v, f, limits::SHORT_TEXT_CHARS));
@@ -153,7 +149,12 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    fn required<T>(&mut self, value: Option<Value>, field: &str, read: impl FnOnce(&mut Self, Value, &str) -> Option<T>) -> Option<T> {
+    fn required<T>(
+        &mut self,
+        value: Option<Value>,
+        field: &str,
+        read: impl FnOnce(&mut Self, Value, &str) -> Option<T>,
+    ) -> Option<T> {
         match present(value) {
             Some(v) => read(self, v, field),
             None => {
@@ -163,7 +164,12 @@ impl Reader<'_> {
         }
     }
 
-    fn optional<T>(&mut self, value: Option<Value>, field: &str, read: impl FnOnce(&mut Self, Value, &str) -> Option<T>) -> Option<T> {
+    fn optional<T>(
+        &mut self,
+        value: Option<Value>,
+        field: &str,
+        read: impl FnOnce(&mut Self, Value, &str) -> Option<T>,
+    ) -> Option<T> {
         present(value).and_then(|v| read(self, v, field))
     }
 
@@ -180,7 +186,13 @@ impl Reader<'_> {
         Some(s.to_owned())
     }
 
-    fn code<T>(&mut self, value: Value, field: &str, parse: impl FnOnce(&str) -> Option<T>, allowed: impl FnOnce() -> String) -> Option<T> {
+    fn code<T>(
+        &mut self,
+        value: Value,
+        field: &str,
+        parse: impl FnOnce(&str) -> Option<T>,
+        allowed: impl FnOnce() -> String,
+    ) -> Option<T> {
         let parsed = value.as_str().and_then(|s| parse(s.trim()));
         if parsed.is_none() {
             self.errors.push(field, "unknown_value", format!("expected one of: {}", allowed()));
@@ -266,8 +278,11 @@ impl Reader<'_> {
         let contact = ReporterContact {
             name: self.optional(input.name, "reporter.name", |r, v, f| r.text(v, f, limits::SHORT_TEXT_CHARS)),
             phone: self.optional(input.phone, "reporter.phone", Self::phone),
-            relation: self.optional(input.relation, "reporter.relation", |r, v, f| r.code(v, f, Relation::parse, Relation::codes)),
-            consent_to_contact: self.optional(input.consent_to_contact, "reporter.consent_to_contact", Self::boolean).unwrap_or(false),
+            relation: self
+                .optional(input.relation, "reporter.relation", |r, v, f| r.code(v, f, Relation::parse, Relation::codes)),
+            consent_to_contact: self
+                .optional(input.consent_to_contact, "reporter.consent_to_contact", Self::boolean)
+                .unwrap_or(false),
             safe_to_contact: self.optional(input.safe_to_contact, "reporter.safe_to_contact", Self::boolean).unwrap_or(false),
             safe_contact_time: self.optional(input.safe_contact_time, "reporter.safe_contact_time", |r, v, f| {
                 r.text(v, f, limits::SHORT_TEXT_CHARS)
@@ -309,26 +324,27 @@ impl Reader<'_> {
     fn victim(&mut self, input: VictimInput, path: &str, year: i64) -> Option<Victim> {
         let before = self.errors.len();
         let age = self.optional(input.age, &format!("{path}.age"), |r, v, f| r.integer(v, f, 0, limits::MAX_AGE));
-        let birth_year =
-            self.optional(input.birth_year, &format!("{path}.birth_year"), |r, v, f| r.integer(v, f, limits::EARLIEST_BIRTH_YEAR, year));
+        let birth_year = self.optional(input.birth_year, &format!("{path}.birth_year"), |r, v, f| {
+            r.integer(v, f, limits::EARLIEST_BIRTH_YEAR, year)
+        });
         let sex = self.optional(input.sex, &format!("{path}.sex"), |r, v, f| r.code(v, f, Sex::parse, Sex::codes));
         let stated_minor = self.optional(input.minor, &format!("{path}.minor"), Self::boolean);
         let disability = self.optional(input.disability, &format!("{path}.disability"), Self::boolean);
         if self.errors.len() > before {
             return None;
         }
-        if let (Some(age), Some(born)) = (age, birth_year) {
-            if (year - born - age).abs() > 1 {
-                self.errors.push(format!("{path}.birth_year"), "conflict", "the age and the birth year disagree");
-                return None;
-            }
+        if let (Some(age), Some(born)) = (age, birth_year)
+            && (year - born - age).abs() > 1
+        {
+            self.errors.push(format!("{path}.birth_year"), "conflict", "the age and the birth year disagree");
+            return None;
         }
         let derived_minor = age.map(|a| a < 18).or(birth_year.map(|b| year - b <= 18));
-        if let (Some(derived), Some(stated)) = (derived_minor, stated_minor) {
-            if derived != stated {
-                self.errors.push(format!("{path}.minor"), "conflict", "the age says otherwise");
-                return None;
-            }
+        if let (Some(derived), Some(stated)) = (derived_minor, stated_minor)
+            && derived != stated
+        {
+            self.errors.push(format!("{path}.minor"), "conflict", "the age says otherwise");
+            return None;
         }
         Some(Victim {
             age: age.map(|a| a as u8),
@@ -341,9 +357,11 @@ impl Reader<'_> {
 
     fn perpetrator(&mut self, input: PerpetratorInput, path: &str) -> Option<Perpetrator> {
         let before = self.errors.len();
-        let relation = self.optional(input.relation, &format!("{path}.relation"), |r, v, f| r.code(v, f, Relation::parse, Relation::codes));
+        let relation =
+            self.optional(input.relation, &format!("{path}.relation"), |r, v, f| r.code(v, f, Relation::parse, Relation::codes));
         let sex = self.optional(input.sex, &format!("{path}.sex"), |r, v, f| r.code(v, f, Sex::parse, Sex::codes));
-        (self.errors.len() == before).then(|| Perpetrator { relation: relation.unwrap_or_default(), sex: sex.unwrap_or_default() })
+        (self.errors.len() == before)
+            .then(|| Perpetrator { relation: relation.unwrap_or_default(), sex: sex.unwrap_or_default() })
     }
 }
 

@@ -133,7 +133,11 @@ pub struct ComplaintPage {
     ),
     security(("staff_token" = []))
 )]
-pub async fn list(State(state): State<AppState>, _: Staff, Query(params): Query<ListParams>) -> Result<Json<ComplaintPage>, AppError> {
+pub async fn list(
+    State(state): State<AppState>,
+    _: Staff,
+    Query(params): Query<ListParams>,
+) -> Result<Json<ComplaintPage>, AppError> {
     let filter = list_filter(params)?;
     let (items, next) = service::list(&state, filter).await?;
     Ok(Json(ComplaintPage { items, next_cursor: next.map(|id| id.to_string()) }))
@@ -152,13 +156,16 @@ fn list_filter(p: ListParams) -> Result<ListFilter, AppError> {
         filter.status = Status::parse(&s).or_else(|| bad(&mut errors, "status", "unknown status"));
     }
     if let Some(t) = p.received_from {
-        filter.received_from = OffsetDateTime::parse(&t, &Rfc3339).ok().or_else(|| bad(&mut errors, "received_from", "expected an RFC 3339 time"));
+        filter.received_from =
+            OffsetDateTime::parse(&t, &Rfc3339).ok().or_else(|| bad(&mut errors, "received_from", "expected an RFC 3339 time"));
     }
     if let Some(t) = p.received_to {
-        filter.received_to = OffsetDateTime::parse(&t, &Rfc3339).ok().or_else(|| bad(&mut errors, "received_to", "expected an RFC 3339 time"));
+        filter.received_to =
+            OffsetDateTime::parse(&t, &Rfc3339).ok().or_else(|| bad(&mut errors, "received_to", "expected an RFC 3339 time"));
     }
     if let Some(c) = p.cursor {
-        filter.after = uuid::Uuid::parse_str(&c).ok().map(ComplaintId).or_else(|| bad(&mut errors, "cursor", "not a cursor from this API"));
+        filter.after =
+            uuid::Uuid::parse_str(&c).ok().map(ComplaintId).or_else(|| bad(&mut errors, "cursor", "not a cursor from this API"));
     }
     if let Some(l) = p.limit {
         match l.parse::<u32>() {

@@ -35,29 +35,39 @@ impl IntoResponse for AppError {
             AppError::Domain(Error::Validation(fields)) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 ErrorBody {
-                    errors: fields.into_iter().map(|f| ErrorItem { field: Some(f.field), code: f.code, message: f.message }).collect(),
+                    errors: fields
+                        .into_iter()
+                        .map(|f| ErrorItem { field: Some(f.field), code: f.code, message: f.message })
+                        .collect(),
                 },
             ),
             AppError::Domain(Error::NotFound) => (StatusCode::NOT_FOUND, ErrorBody::one("not_found", "nothing found")),
             AppError::Domain(Error::Conflict(code)) => (StatusCode::CONFLICT, ErrorBody::one(code, conflict_message(code))),
-            AppError::Domain(Error::InvalidTransition(code)) => (StatusCode::CONFLICT, ErrorBody::one(code, "not allowed in this state")),
+            AppError::Domain(Error::InvalidTransition(code)) => {
+                (StatusCode::CONFLICT, ErrorBody::one(code, "not allowed in this state"))
+            }
             AppError::Domain(Error::Forbidden) => (StatusCode::FORBIDDEN, ErrorBody::one("forbidden", "not allowed")),
             AppError::Unauthorized => {
                 let mut response =
-                    (StatusCode::UNAUTHORIZED, Json(ErrorBody::one("unauthorized", "a valid staff token is required"))).into_response();
+                    (StatusCode::UNAUTHORIZED, Json(ErrorBody::one("unauthorized", "a valid staff token is required")))
+                        .into_response();
                 response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
                 return response;
             }
             AppError::RateLimited(wait) => {
                 let mut response =
-                    (StatusCode::TOO_MANY_REQUESTS, Json(ErrorBody::one("rate_limited", "too many attempts; try again later"))).into_response();
+                    (StatusCode::TOO_MANY_REQUESTS, Json(ErrorBody::one("rate_limited", "too many attempts; try again later")))
+                        .into_response();
                 response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait.as_secs().max(1)));
                 return response;
             }
             AppError::Internal(error) => {
                 // The request id is on the span; the cause goes to the log, not to the caller.
                 tracing::error!(error = format!("{error:#}"), "internal error");
-                (StatusCode::INTERNAL_SERVER_ERROR, ErrorBody::one("internal", "something went wrong on our side; quote the x-request-id header"))
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    ErrorBody::one("internal", "something went wrong on our side; quote the x-request-id header"),
+                )
             }
         };
         (status, Json(body)).into_response()

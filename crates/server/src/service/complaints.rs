@@ -4,9 +4,9 @@ use super::Caller;
 use crate::error::AppError;
 use crate::keys::request_hash;
 use crate::state::AppState;
+use domain::Error;
 use domain::complaint::{Complaint, ComplaintInput, StatusView};
 use domain::ids::{ComplaintId, StatusPin, TrackingCode};
-use domain::Error;
 use store::complaints::{self, Idempotency, ListFilter, NewRecord};
 use store::writer::Outcome;
 

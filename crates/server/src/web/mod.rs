@@ -38,8 +38,22 @@ pub const TRANSLATED_SOURCES: &[&str] = &[
 
 /// The codes of field errors, each with its message key `error-<code>`.
 pub const ERROR_CODES: &[&str] = &[
-    "required", "too_long", "expected_text", "expected_number", "expected_boolean", "expected_object", "expected_list",
-    "out_of_range", "unknown_value", "invalid_phone", "conflict", "too_many", "invalid_json", "invalid_code", "invalid_pin", "invalid",
+    "required",
+    "too_long",
+    "expected_text",
+    "expected_number",
+    "expected_boolean",
+    "expected_object",
+    "expected_list",
+    "out_of_range",
+    "unknown_value",
+    "invalid_phone",
+    "conflict",
+    "too_many",
+    "invalid_json",
+    "invalid_code",
+    "invalid_pin",
+    "invalid",
 ];
 
 /// Message keys for a field and code that deserve more than the general message.
@@ -185,7 +199,9 @@ mod tests {
             keys.extend(FIELD_MESSAGES.iter().map(|k| k.to_string()));
             keys.extend(Relation::ALL.iter().map(|r| format!("relation-{}", r.as_str())));
             keys.extend(Sex::ALL.iter().map(|s| format!("sex-{}", s.as_str())));
-            keys.extend(Status::ALL.iter().flat_map(|s| [format!("status-{}", s.as_str()), format!("status-{}-explanation", s.as_str())]));
+            keys.extend(
+                Status::ALL.iter().flat_map(|s| [format!("status-{}", s.as_str()), format!("status-{}-explanation", s.as_str())]),
+            );
             for id in report::FORM_FIELDS.iter().chain(status::FORM_FIELDS) {
                 keys.push(format!("field-{}", id.replace('_', "-")));
             }

@@ -20,8 +20,20 @@ use serde_json::{Value, json};
 /// The form's fields, by id, as the domain's field paths map to them.
 #[cfg(test)]
 pub const FORM_FIELDS: &[&str] = &[
-    "narrative", "region", "locality", "victim_age", "victim_sex", "victim_disability", "perpetrator_relation", "anonymous",
-    "reporter_name", "reporter_phone", "reporter_relation", "consent", "safe", "safe_time",
+    "narrative",
+    "region",
+    "locality",
+    "victim_age",
+    "victim_sex",
+    "victim_disability",
+    "perpetrator_relation",
+    "anonymous",
+    "reporter_name",
+    "reporter_phone",
+    "reporter_relation",
+    "consent",
+    "safe",
+    "safe_time",
 ];
 
 fn form_field(path: &str) -> &'static str {
@@ -91,7 +103,8 @@ impl ReportForm {
             victim.insert("disability".into(), json!(true));
         }
         let victims = if victim.is_empty() { vec![] } else { vec![Value::Object(victim)] };
-        let perpetrators = if self.perpetrator_relation.is_empty() { vec![] } else { vec![json!({"relation": self.perpetrator_relation})] };
+        let perpetrators =
+            if self.perpetrator_relation.is_empty() { vec![] } else { vec![json!({"relation": self.perpetrator_relation})] };
         let reporter = json!({
             "anonymous": !self.identified(),
             "name": text(&self.reporter_name),
@@ -160,7 +173,8 @@ struct ReportPage {
 
 impl ReportPage {
     fn new(tr: Tr, form: ReportForm, errors: Vec<PageError>, check: Option<HumanCheck>) -> Self {
-        let regions = REGIONS.iter().map(|r| (r.code.to_owned(), r.name(tr.language).to_owned(), r.code == form.region)).collect();
+        let regions =
+            REGIONS.iter().map(|r| (r.code.to_owned(), r.name(tr.language).to_owned(), r.code == form.region)).collect();
         ReportPage {
             sexes: sex_options(&tr, &form.victim_sex),
             perpetrator_relations: relation_options(&tr, &form.perpetrator_relation),
@@ -188,7 +202,8 @@ pub struct FormQuery {
 }
 
 pub async fn form(lang: PageLanguage, Query(query): Query<FormQuery>) -> Response {
-    let form = ReportForm { form_id: new_form_id(), src: query.src.filter(|s| s == "qr").unwrap_or_default(), ..Default::default() };
+    let form =
+        ReportForm { form_id: new_form_id(), src: query.src.filter(|s| s == "qr").unwrap_or_default(), ..Default::default() };
     render(&lang, StatusCode::OK, &ReportPage::new(lang.tr, form, vec![], None))
 }
 
@@ -227,7 +242,11 @@ pub async fn submit(
     };
     match outcome {
         Ok(receipt) => {
-            let page = ReceiptPage { t: tr, tracking_code: receipt.tracking_code.to_string(), status_pin: receipt.status_pin.as_str().to_owned() };
+            let page = ReceiptPage {
+                t: tr,
+                tracking_code: receipt.tracking_code.to_string(),
+                status_pin: receipt.status_pin.as_str().to_owned(),
+            };
             render(&lang, StatusCode::OK, &page)
         }
         Err(AppError::Domain(domain::Error::Validation(fields))) => {

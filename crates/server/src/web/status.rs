@@ -87,7 +87,8 @@ pub async fn check(
             render(&lang, StatusCode::OK, &page(vec![], Some(result)))
         }
         Err(AppError::Domain(domain::Error::Validation(fields))) => {
-            let errors = fields.iter().map(|f| page_error(&tr, if f.field == "pin" { "pin" } else { "tracking_code" }, f.code)).collect();
+            let errors =
+                fields.iter().map(|f| page_error(&tr, if f.field == "pin" { "pin" } else { "tracking_code" }, f.code)).collect();
             render(&lang, StatusCode::UNPROCESSABLE_ENTITY, &page(errors, None))
         }
         Err(AppError::Domain(domain::Error::NotFound)) => {

@@ -38,14 +38,18 @@ async fn the_minimal_request_is_received_and_reads_back() {
 #[tokio::test]
 async fn every_bad_field_is_listed_in_one_envelope() {
     on_each_backend("api_invalid", config, |app| async move {
-        let answer = app.post_complaint(&json!({"channel":"web","region":"KZ-00","victims":[{"age":-1}],"reporter":{"phone":"x"}})).await;
+        let answer =
+            app.post_complaint(&json!({"channel":"web","region":"KZ-00","victims":[{"age":-1}],"reporter":{"phone":"x"}})).await;
         assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(answer.error_fields(), ["region", "language", "narrative", "reporter.phone", "victims[0].age"]);
         for error in answer.json()["errors"].as_array().unwrap() {
             assert!(error["code"].is_string() && error["message"].is_string(), "{error}");
         }
         for body in ["not json", "[]", ""] {
-            let request = Request::post("/api/v1/complaints").header(header::CONTENT_TYPE, "application/json").body(Body::from(body)).unwrap();
+            let request = Request::post("/api/v1/complaints")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body))
+                .unwrap();
             let answer = app.send(request).await;
             assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{body:?}");
             assert_eq!(answer.error_fields(), ["body"]);
@@ -89,7 +93,8 @@ async fn personal_data_is_never_open() {
             let anonymous = app.get(&uri).await;
             assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED, "{uri}");
             assert!(!anonymous.body.contains("KZ-71"), "{uri}");
-            let wrong = app.send(Request::get(&uri).header(header::AUTHORIZATION, "Bearer nope").body(Body::empty()).unwrap()).await;
+            let wrong =
+                app.send(Request::get(&uri).header(header::AUTHORIZATION, "Bearer nope").body(Body::empty()).unwrap()).await;
             assert_eq!(wrong.status, StatusCode::UNAUTHORIZED, "{uri}");
         }
         assert_eq!(app.staff_get("/api/v1/complaints/not-a-uuid").await.status, StatusCode::NOT_FOUND);
@@ -141,8 +146,9 @@ async fn the_status_shows_dates_and_status_only_to_the_right_pin() {
         let receipt = app.post_complaint(&minimal()).await.json();
         let code = receipt["tracking_code"].as_str().unwrap();
         let pin = receipt["status_pin"].as_str().unwrap();
-        let by_header =
-            app.send(Request::get(format!("/api/v1/status/{code}")).header("x-status-pin", pin).body(Body::empty()).unwrap()).await;
+        let by_header = app
+            .send(Request::get(format!("/api/v1/status/{code}")).header("x-status-pin", pin).body(Body::empty()).unwrap())
+            .await;
         assert_eq!(by_header.status, StatusCode::OK, "{}", by_header.body);
         let view = by_header.json();
         let mut keys: Vec<_> = view.as_object().unwrap().keys().cloned().collect();
@@ -158,7 +164,7 @@ async fn the_status_shows_dates_and_status_only_to_the_right_pin() {
         let unknown = domain::ids::TrackingCode::from_random(12345).to_string();
         let unknown = app.get(&format!("/api/v1/status/{unknown}?pin={pin}")).await;
         assert_eq!((unknown.status, unknown.body.clone()), (StatusCode::NOT_FOUND, wrong.body), "no hint which was wrong");
-        assert_eq!(app.get(&format!("/api/v1/status/nonsense?pin=12")).await.error_fields(), ["tracking_code", "pin"]);
+        assert_eq!(app.get("/api/v1/status/nonsense?pin=12").await.error_fields(), ["tracking_code", "pin"]);
         app
     })
     .await;
@@ -207,7 +213,10 @@ async fn public_floods_are_limited_per_address_and_staff_are_not() {
 async fn lists_filter_and_page_through_the_api() {
     on_each_backend("api_list", config, |app| async move {
         for seed in 0..7u64 {
-            let mut body = domain::synthetic::complaint_json(seed, Some(if seed % 2 == 0 { domain::complaint::Channel::Sms } else { domain::complaint::Channel::Phone }));
+            let mut body = domain::synthetic::complaint_json(
+                seed,
+                Some(if seed % 2 == 0 { domain::complaint::Channel::Sms } else { domain::complaint::Channel::Phone }),
+            );
             body["region"] = json!("KZ-79");
             assert_eq!(app.staff_post_complaint(&body).await.status, StatusCode::CREATED);
             app.advance(time::Duration::minutes(10));
@@ -216,12 +225,16 @@ async fn lists_filter_and_page_through_the_api() {
         assert_eq!(first["items"].as_array().unwrap().len(), 3);
         let cursor = first["next_cursor"].as_str().unwrap().to_owned();
         let second = app.staff_get(&format!("/api/v1/complaints?limit=3&cursor={cursor}")).await.json();
-        let third = app.staff_get(&format!("/api/v1/complaints?limit=3&cursor={}", second["next_cursor"].as_str().unwrap())).await.json();
+        let third =
+            app.staff_get(&format!("/api/v1/complaints?limit=3&cursor={}", second["next_cursor"].as_str().unwrap())).await.json();
         assert_eq!(third["items"].as_array().unwrap().len(), 1);
         assert!(third["next_cursor"].is_null());
         let sms = app.staff_get("/api/v1/complaints?channel=sms&region=KZ-79&status=received").await.json();
         assert_eq!(sms["items"].as_array().unwrap().len(), 4);
-        let window = app.staff_get("/api/v1/complaints?received_from=2026-11-25T14:10:00%2B05:00&received_to=2026-11-25T09:40:00Z").await.json();
+        let window = app
+            .staff_get("/api/v1/complaints?received_from=2026-11-25T14:10:00%2B05:00&received_to=2026-11-25T09:40:00Z")
+            .await
+            .json();
         assert_eq!(window["items"].as_array().unwrap().len(), 3);
         let bad = app.staff_get("/api/v1/complaints?channel=fax&limit=500&received_from=yesterday&cursor=x").await;
         assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);

@@ -52,7 +52,12 @@ impl Answer {
 
     /// The `field` of each error in the envelope.
     pub fn error_fields(&self) -> Vec<String> {
-        self.json()["errors"].as_array().expect("an error envelope").iter().map(|e| e["field"].as_str().unwrap_or("").to_owned()).collect()
+        self.json()["errors"]
+            .as_array()
+            .expect("an error envelope")
+            .iter()
+            .map(|e| e["field"].as_str().unwrap_or("").to_owned())
+            .collect()
     }
 }
 
@@ -126,7 +131,8 @@ impl TestApp {
 
     pub async fn post_form_from(&self, from: [u8; 4], uri: &str, fields: &[(&str, &str)]) -> Answer {
         let body: String = fields.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&");
-        let request = Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(body)).unwrap();
+        let request =
+            Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from(body)).unwrap();
         self.send_from(from, request).await
     }
 }

@@ -21,7 +21,10 @@ async fn a_child_reports_without_javascript_and_follows_the_report() {
         let form_id = hidden_value(&form.body, "form_id");
         assert_eq!(hidden_value(&form.body, "src"), "qr");
 
-        let fields = report_fields(&form_id, &[("src", "qr"), ("narrative", "Synthetic: a classmate hits me"), ("region", "KZ-75"), ("victim_age", "11")]);
+        let fields = report_fields(
+            &form_id,
+            &[("src", "qr"), ("narrative", "Synthetic: a classmate hits me"), ("region", "KZ-75"), ("victim_age", "11")],
+        );
         let receipt = app.post_form("/report?lang=ru", &fields).await;
         assert_eq!(receipt.status, StatusCode::OK, "{}", receipt.body);
         assert_eq!(receipt.header("cache-control"), Some("no-store"));
@@ -76,7 +79,11 @@ async fn pages_are_in_kazakh_by_default_then_as_the_browser_asks() {
         assert!(app.get("/").await.body.contains("<html lang=\"kk\">"));
         let asks_ru = Request::get("/").header(header::ACCEPT_LANGUAGE, "ru-RU,ru;q=0.9,en;q=0.5").body(Body::empty()).unwrap();
         assert!(app.send(asks_ru).await.body.contains("<html lang=\"ru\">"));
-        let cookie = Request::get("/status").header(header::COOKIE, "lang=en").header(header::ACCEPT_LANGUAGE, "ru").body(Body::empty()).unwrap();
+        let cookie = Request::get("/status")
+            .header(header::COOKIE, "lang=en")
+            .header(header::ACCEPT_LANGUAGE, "ru")
+            .body(Body::empty())
+            .unwrap();
         assert!(app.send(cookie).await.body.contains("<html lang=\"en\">"));
         app
     })
@@ -88,7 +95,13 @@ async fn every_public_page_has_a_quick_exit() {
     on_each_backend("web_quick_exit", config, |app| async move {
         let receipt = app.post_form("/report", &report_fields("q1", &[("narrative", "Synthetic"), ("region", "KZ-10")])).await;
         let status = app.post_form("/status", &[("tracking_code", "AAAAA"), ("pin", "1")]).await;
-        for (name, page) in [("/", app.get("/").await), ("/report", app.get("/report").await), ("/status", app.get("/status").await), ("receipt", receipt), ("status result", status)] {
+        for (name, page) in [
+            ("/", app.get("/").await),
+            ("/report", app.get("/report").await),
+            ("/status", app.get("/status").await),
+            ("receipt", receipt),
+            ("status result", status),
+        ] {
             assert!(page.body.contains("id=\"quick-exit\""), "{name} has no quick exit");
             assert!(page.body.contains("src=\"/assets/exit.js\""), "{name}");
             assert!(page.header("content-security-policy").unwrap().contains("script-src 'self'"), "{name}");
@@ -113,7 +126,10 @@ async fn nobody_is_turned_away_when_an_address_sends_many_reports() {
         let token = hidden_value(&second.body, "check_token");
         let parts: Vec<u32> = token.split('.').take(2).map(|n| n.parse().unwrap()).collect();
         let wrong = (parts[0] + parts[1] + 1).to_string();
-        let mut fields = report_fields("h2", &[("narrative", "Synthetic two"), ("region", "KZ-10"), ("check_token", &token), ("check_answer", &wrong)]);
+        let mut fields = report_fields(
+            "h2",
+            &[("narrative", "Synthetic two"), ("region", "KZ-10"), ("check_token", &token), ("check_answer", &wrong)],
+        );
         let retry = app.post_form("/report", &fields).await;
         assert!(retry.body.contains("name=\"check_answer\""), "a wrong answer asks again");
         let right = (parts[0] + parts[1]).to_string();
@@ -122,9 +138,15 @@ async fn nobody_is_turned_away_when_an_address_sends_many_reports() {
         let passed = app.post_form("/report", &fields).await;
         assert!(passed.body.contains("id=\"tracking-code\""), "{}", passed.body);
         let forged = token.replace(&format!("{}.", parts[0]), "1.");
-        let mut forged_fields = report_fields("h3", &[("narrative", "Synthetic three"), ("region", "KZ-10"), ("check_token", &forged), ("check_answer", "2")]);
+        let mut forged_fields = report_fields(
+            "h3",
+            &[("narrative", "Synthetic three"), ("region", "KZ-10"), ("check_token", &forged), ("check_answer", "2")],
+        );
         forged_fields.push(("website", ""));
-        assert!(!app.post_form("/report", &forged_fields).await.body.contains("id=\"tracking-code\""), "a forged check does not pass");
+        assert!(
+            !app.post_form("/report", &forged_fields).await.body.contains("id=\"tracking-code\""),
+            "a forged check does not pass"
+        );
         assert_eq!(store::complaints::count(&app.db).await.unwrap(), 2);
         app
     })
@@ -161,7 +183,10 @@ async fn a_wrong_status_pin_says_so_plainly() {
 #[tokio::test]
 async fn a_garbled_form_gets_a_plain_page_not_a_crash() {
     on_each_backend("web_garbled", config, |app| async move {
-        let request = Request::post("/report?lang=en").header(header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(Body::from("narrative=a&narrative=b")).unwrap();
+        let request = Request::post("/report?lang=en")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from("narrative=a&narrative=b"))
+            .unwrap();
         let page = app.send(request).await;
         assert_eq!(page.status, StatusCode::BAD_REQUEST);
         assert!(page.body.contains("The form could not be read"), "{}", page.body);

@@ -146,7 +146,16 @@ fn reporters_are_contacted_only_with_consent_and_safety() {
     assert!(!reporter(json!({"phone": "87011234567", "consent_to_contact": true})).may_be_contacted());
     assert!(reporter(json!({"phone": "87011234567", "consent_to_contact": true, "safe_to_contact": true})).may_be_contacted());
     assert_eq!(reporter(json!({})), Reporter::Anonymous);
-    assert_eq!(validate(&{ let mut b = minimal(); b.as_object_mut().unwrap().remove("reporter"); b }).unwrap().reporter, Reporter::Anonymous);
+    assert_eq!(
+        validate(&{
+            let mut b = minimal();
+            b.as_object_mut().unwrap().remove("reporter");
+            b
+        })
+        .unwrap()
+        .reporter,
+        Reporter::Anonymous
+    );
 }
 
 #[test]
