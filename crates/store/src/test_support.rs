@@ -77,6 +77,7 @@ impl TestDb {
 fn log_run(backend: Backend, test: &str) {
     let Ok(path) = std::env::var("QORGAU_TEST_BACKEND_LOG") else { return };
     if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
-        let _ = writeln!(f, "{} {test}", backend.name());
+        // One write per line: parallel tests append to the same file.
+        let _ = f.write_all(format!("{} {test}\n", backend.name()).as_bytes());
     }
 }
