@@ -28,6 +28,7 @@ impl Metrics {
 /// Counts requests and times them, by route pattern.
 pub async fn track(request: Request, next: Next) -> Response {
     let route = request.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "unmatched".into());
+    tracing::Span::current().record("route", route.as_str());
     let method = request.method().as_str().to_owned();
     let start = Instant::now();
     let response = next.run(request).await;

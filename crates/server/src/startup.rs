@@ -77,10 +77,10 @@ pub fn app(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
-            // The route pattern only: paths and queries may hold codes or PINs.
-            let route = request.extensions().get::<axum::extract::MatchedPath>().map(|p| p.as_str().to_owned());
-            let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
-            tracing::info_span!("request", method = %request.method(), route = route.as_deref().unwrap_or("-"), request_id = %id)
+            // Never the path or the query: they may hold codes or PINs. The route pattern is
+            // recorded by `observability::track` once routing has matched it.
+            let id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+            tracing::info_span!("request", method = %request.method(), route = tracing::field::Empty, request_id = id)
         }))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
 }

@@ -18,9 +18,11 @@ CREATE TABLE complaints (
     reporter_consent_to_contact BOOLEAN NOT NULL,
     reporter_safe_to_contact BOOLEAN NOT NULL,
     reporter_safe_contact_time TEXT,
-    idempotency_key TEXT UNIQUE,
+    idempotency_key TEXT,
     request_hash BYTEA
 );
+-- Most complaints come without a key: index only those that have one.
+CREATE UNIQUE INDEX complaints_idempotency_key ON complaints (idempotency_key) WHERE idempotency_key IS NOT NULL;
 CREATE INDEX complaints_region ON complaints (region, id);
 CREATE INDEX complaints_received_at ON complaints (received_at);
 
