@@ -1,5 +1,7 @@
 //! The JSON API as a client sees it.
 
+mod logs;
+
 use crate::support::*;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
