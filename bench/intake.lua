@@ -1,6 +1,6 @@
 -- wrk script for Qorgau's intake: varied synthetic complaints (about nobody), sent with the
--- bench's staff token; records the id of every complaint acknowledged with 201 into
--- $QORGAU_BENCH_IDS (one file per wrk thread, suffixed .N) for the check that none was lost.
+-- bench's staff token. Used by bench/intake.sh to drive Qorgau with the same tool that measures
+-- the machine's ceiling; `qorgau bench intake` then checks durability with its own client.
 local regions = {"KZ-10","KZ-11","KZ-15","KZ-19","KZ-23","KZ-27","KZ-31","KZ-33","KZ-35","KZ-39",
                  "KZ-43","KZ-47","KZ-55","KZ-59","KZ-61","KZ-62","KZ-63","KZ-71","KZ-75","KZ-79"}
 local channels = {"phone","web","messenger","sms","email","school","qr","walk_in","agency_referral"}
@@ -11,20 +11,11 @@ local narratives = {
   {"en", "My sister's husband follows her to work and sends threatening messages every day."},
   {"ru", "Одноклассники снимают девочку на телефон и выкладывают видео в группу."},
 }
-local threads = {}
 local counter = 0
-local ids = {}
-local id_count = 0
-
-function setup(thread)
-  thread:set("index", #threads + 1)
-  table.insert(threads, thread)
-end
 
 function init(args)
-  math.randomseed(index * 7919)
+  math.randomseed(os.time())
 end
-
 local function body()
   counter = counter + 1
   local n = narratives[math.random(#narratives)]
@@ -47,22 +38,7 @@ function request()
   }, body())
 end
 
-function response(status, headers, resp)
-  if status == 201 then
-    local id = string.match(resp, '"id":"([0-9a-f%-]+)"')
-    if id then
-      id_count = id_count + 1
-      ids[id_count] = id
-    end
-  end
-end
-
 function done(summary, latency, requests)
-  local base = os.getenv("QORGAU_BENCH_IDS")
-  for _, thread in ipairs(threads) do
-    local n = thread:get("id_count")
-    io.write(string.format("thread %d: %d acknowledged\n", thread:get("index"), n))
-  end
   io.write(string.format("latency ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f\n",
     latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
 end
