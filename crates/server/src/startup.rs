@@ -17,7 +17,7 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
-use utoipa_swagger_ui::SwaggerUi;
+use utoipa_swagger_ui::{Config as SwaggerConfig, SwaggerUi};
 
 /// Requests larger than this are refused (413): a complaint is a few kilobytes.
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -59,7 +59,10 @@ pub fn state(config: &Config, db: Db, clock: Arc<dyn Clock>) -> anyhow::Result<A
 pub fn app(state: AppState) -> Router {
     let (api, openapi) = crate::api::router();
     let docs = Router::new()
-        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
+        // No validator badge: it would call a server on the internet.
+        .merge(
+            SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi).config(SwaggerConfig::default().validator_url("none")),
+        )
         .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(DOCS_POLICY)));
     let request_id = HeaderName::from_static("x-request-id");
     Router::new()

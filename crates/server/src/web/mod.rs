@@ -1,5 +1,5 @@
-//! The public pages: home, the report form (`/report`), the receipt, and the status page
-//! (`/status`). Rendered on the server, working without JavaScript, in Kazakh, Russian and
+//! The public pages: home, the report form (`/report`, and `/qr` for the QR codes posted in
+//! schools), the receipt, and the status page (`/status`). Rendered on the server, working without JavaScript, in Kazakh, Russian and
 //! English, with a quick-exit button on every page.
 //!
 //! Like the API, handlers here parse the form, call the same `service` functions, and
@@ -70,6 +70,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/report", get(report::form).post(report::submit))
+        .route("/qr", get(report::form_from_qr))
         .route("/status", get(status::form).post(status::check))
         .route("/assets/style.css", get(|| asset("text/css", include_str!("../../assets/style.css"))))
         .route("/assets/exit.js", get(|| asset("text/javascript", include_str!("../../assets/exit.js"))))

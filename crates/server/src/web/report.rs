@@ -8,8 +8,8 @@ use crate::service::{Caller, complaints as service};
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
+use axum::extract::State;
 use axum::extract::rejection::FormRejection;
-use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use domain::complaint::ComplaintInput;
@@ -196,14 +196,19 @@ impl ReportPage {
     }
 }
 
-#[derive(Deserialize)]
-pub struct FormQuery {
-    src: Option<String>,
+/// The report form.
+pub async fn form(lang: PageLanguage) -> Response {
+    blank_form(lang, "")
 }
 
-pub async fn form(lang: PageLanguage, Query(query): Query<FormQuery>) -> Response {
-    let form =
-        ReportForm { form_id: new_form_id(), src: query.src.filter(|s| s == "qr").unwrap_or_default(), ..Default::default() };
+/// The report form as the QR codes posted in schools open it (`/qr`): the report comes in by
+/// the `qr` channel. A path rather than a query, so that switching language keeps it.
+pub async fn form_from_qr(lang: PageLanguage) -> Response {
+    blank_form(lang, "qr")
+}
+
+fn blank_form(lang: PageLanguage, src: &str) -> Response {
+    let form = ReportForm { form_id: new_form_id(), src: src.to_owned(), ..Default::default() };
     render(&lang, StatusCode::OK, &ReportPage::new(lang.tr, form, vec![], None))
 }
 

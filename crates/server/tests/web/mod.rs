@@ -14,7 +14,7 @@ fn report_fields<'a>(form_id: &'a str, extra: &[(&'a str, &'a str)]) -> Vec<(&'a
 #[tokio::test]
 async fn a_child_reports_without_javascript_and_follows_the_report() {
     on_each_backend("web_journey", config, |app| async move {
-        let form = app.get("/report?lang=ru&src=qr").await;
+        let form = app.get("/qr?lang=ru").await;
         assert_eq!(form.status, StatusCode::OK);
         assert!(form.body.contains("<html lang=\"ru\">"));
         assert!(form.header("set-cookie").unwrap().starts_with("lang=ru"), "the choice is remembered");
