@@ -31,6 +31,7 @@ pub const TRANSLATED_SOURCES: &[&str] = &[
     include_str!("../../templates/receipt.html"),
     include_str!("../../templates/status.html"),
     include_str!("../../templates/error.html"),
+    include_str!("../../templates/error_summary.html"),
     include_str!("mod.rs"),
     include_str!("report.rs"),
     include_str!("status.rs"),
@@ -130,6 +131,42 @@ pub fn render(lang: &PageLanguage, status: StatusCode, page: &impl Template) -> 
 pub struct PageError {
     pub id: String,
     pub message: String,
+}
+
+/// The errors of a form, by field id (at most one message per field).
+#[derive(Default)]
+pub struct FieldErrors(Vec<PageError>);
+
+impl FieldErrors {
+    pub fn push(&mut self, error: PageError) {
+        if !self.has(&error.id) {
+            self.0.push(error);
+        }
+    }
+
+    pub fn has(&self, id: &str) -> bool {
+        self.0.iter().any(|e| e.id == id)
+    }
+
+    pub fn messages(&self, id: &str) -> Vec<&str> {
+        self.0.iter().filter(|e| e.id == id).map(|e| e.message.as_str()).collect()
+    }
+
+    pub fn all(&self) -> &[PageError] {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl FromIterator<PageError> for FieldErrors {
+    fn from_iter<I: IntoIterator<Item = PageError>>(iter: I) -> Self {
+        let mut errors = FieldErrors::default();
+        iter.into_iter().for_each(|e| errors.push(e));
+        errors
+    }
 }
 
 /// Turns a field error into a message in the page's language: the field's own message when

@@ -1,6 +1,6 @@
 //! The report form, its human check, and the receipt.
 
-use super::{Options, PageError, PageLanguage, internal_error, page_error, relation_options, render, sex_options};
+use super::{FieldErrors, Options, PageLanguage, internal_error, page_error, relation_options, render, sex_options};
 use crate::api::ClientAddress;
 use crate::error::AppError;
 use crate::i18n::Tr;
@@ -163,7 +163,7 @@ impl HumanCheck {
 struct ReportPage {
     t: Tr,
     form: ReportForm,
-    errors: Vec<PageError>,
+    errors: FieldErrors,
     check: Option<HumanCheck>,
     regions: Options,
     sexes: Options,
@@ -172,7 +172,7 @@ struct ReportPage {
 }
 
 impl ReportPage {
-    fn new(tr: Tr, form: ReportForm, errors: Vec<PageError>, check: Option<HumanCheck>) -> Self {
+    fn new(tr: Tr, form: ReportForm, errors: FieldErrors, check: Option<HumanCheck>) -> Self {
         let regions =
             REGIONS.iter().map(|r| (r.code.to_owned(), r.name(tr.language).to_owned(), r.code == form.region)).collect();
         ReportPage {
@@ -185,14 +185,6 @@ impl ReportPage {
             errors,
             check,
         }
-    }
-
-    fn has_error(&self, id: &str) -> bool {
-        self.errors.iter().any(|e| e.id == id)
-    }
-
-    fn messages(&self, id: &str) -> Vec<&str> {
-        self.errors.iter().filter(|e| e.id == id).map(|e| e.message.as_str()).collect()
     }
 }
 
@@ -209,7 +201,7 @@ pub async fn form_from_qr(lang: PageLanguage) -> Response {
 
 fn blank_form(lang: PageLanguage, src: &str) -> Response {
     let form = ReportForm { form_id: new_form_id(), src: src.to_owned(), ..Default::default() };
-    render(&lang, StatusCode::OK, &ReportPage::new(lang.tr, form, vec![], None))
+    render(&lang, StatusCode::OK, &ReportPage::new(lang.tr, form, FieldErrors::default(), None))
 }
 
 fn new_form_id() -> String {
@@ -236,7 +228,7 @@ pub async fn submit(
     let human_checked = tried_check && HumanCheck::passed(&state, &form);
     if !form.website.is_empty() && !human_checked {
         let check = HumanCheck::new(&state, &tr, tried_check);
-        return render(&lang, StatusCode::OK, &ReportPage::new(tr, form, vec![], Some(check)));
+        return render(&lang, StatusCode::OK, &ReportPage::new(tr, form, FieldErrors::default(), Some(check)));
     }
     let body = form.to_json(&tr).to_string();
     let key = (!form.form_id.is_empty()).then(|| format!("form:{}", form.form_id));
@@ -255,18 +247,12 @@ pub async fn submit(
             render(&lang, StatusCode::OK, &page)
         }
         Err(AppError::Domain(domain::Error::Validation(fields))) => {
-            let mut errors: Vec<PageError> = Vec::new();
-            for f in fields {
-                let id = form_field(&f.field);
-                if !errors.iter().any(|e| e.id == id) {
-                    errors.push(page_error(&tr, id, f.code));
-                }
-            }
+            let errors = fields.iter().map(|f| page_error(&tr, form_field(&f.field), f.code)).collect();
             render(&lang, StatusCode::UNPROCESSABLE_ENTITY, &ReportPage::new(tr, form, errors, None))
         }
         Err(AppError::RateLimited(_)) => {
             let check = HumanCheck::new(&state, &tr, tried_check);
-            render(&lang, StatusCode::OK, &ReportPage::new(tr, form, vec![], Some(check)))
+            render(&lang, StatusCode::OK, &ReportPage::new(tr, form, FieldErrors::default(), Some(check)))
         }
         Err(AppError::Domain(domain::Error::Conflict(_))) => {
             let page = super::ErrorPage { t: tr, title: tr.t("already-sent-title"), message: tr.t("already-sent") };

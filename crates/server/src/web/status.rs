@@ -1,7 +1,7 @@
 //! The status page: a reporter types their code and PIN (posted, so neither lands in a URL
 //! or a browser history) and sees the status and dates, in Kazakhstan time.
 
-use super::{PageError, PageLanguage, internal_error, page_error, render};
+use super::{FieldErrors, PageError, PageLanguage, internal_error, page_error, render};
 use crate::api::ClientAddress;
 use crate::error::AppError;
 use crate::i18n::Tr;
@@ -41,22 +41,12 @@ pub struct StatusResult {
 struct StatusPage {
     t: Tr,
     code: String,
-    errors: Vec<PageError>,
+    errors: FieldErrors,
     result: Option<StatusResult>,
 }
 
-impl StatusPage {
-    fn has_error(&self, id: &str) -> bool {
-        self.errors.iter().any(|e| e.id == id)
-    }
-
-    fn messages(&self, id: &str) -> Vec<&str> {
-        self.errors.iter().filter(|e| e.id == id).map(|e| e.message.as_str()).collect()
-    }
-}
-
 pub async fn form(lang: PageLanguage) -> Response {
-    render(&lang, StatusCode::OK, &StatusPage { t: lang.tr, code: String::new(), errors: vec![], result: None })
+    render(&lang, StatusCode::OK, &StatusPage { t: lang.tr, code: String::new(), errors: FieldErrors::default(), result: None })
 }
 
 /// `25.11.2026 14:05` in Kazakhstan time.
@@ -73,7 +63,7 @@ pub async fn check(
     let tr = lang.tr;
     let Ok(Form(form)) = form else { return super::unreadable_form(&lang) };
     let caller = Caller::Public { address, human_checked: false };
-    let page = |errors: Vec<PageError>, result| StatusPage { t: tr, code: form.tracking_code.clone(), errors, result };
+    let page = |errors: FieldErrors, result| StatusPage { t: tr, code: form.tracking_code.clone(), errors, result };
     match service::status(&state, &form.tracking_code, &form.pin, caller).await {
         Ok(view) => {
             let status = view.status.as_str();
@@ -84,7 +74,7 @@ pub async fn check(
                 received: shown(view.received_at),
                 updated: shown(view.updated_at),
             };
-            render(&lang, StatusCode::OK, &page(vec![], Some(result)))
+            render(&lang, StatusCode::OK, &page(FieldErrors::default(), Some(result)))
         }
         Err(AppError::Domain(domain::Error::Validation(fields))) => {
             let errors =
@@ -93,12 +83,12 @@ pub async fn check(
         }
         Err(AppError::Domain(domain::Error::NotFound)) => {
             let error = PageError { id: "tracking_code".into(), message: tr.t("status-not-found") };
-            render(&lang, StatusCode::NOT_FOUND, &page(vec![error], None))
+            render(&lang, StatusCode::NOT_FOUND, &page(FieldErrors::from_iter([error]), None))
         }
         Err(AppError::RateLimited(wait)) => {
             let minutes = wait.as_secs().div_ceil(60).max(1);
             let error = PageError { id: "tracking_code".into(), message: tr.t1("status-too-many", "minutes", minutes) };
-            render(&lang, StatusCode::TOO_MANY_REQUESTS, &page(vec![error], None))
+            render(&lang, StatusCode::TOO_MANY_REQUESTS, &page(FieldErrors::from_iter([error]), None))
         }
         Err(error) => {
             if let AppError::Internal(e) = &error {
