@@ -5,11 +5,17 @@
 //! table of inputs and expected outputs, and lets the store and the server trust what they
 //! are handed: a [`complaint::NewComplaint`] has been validated, field by field.
 
+pub mod calendar;
 pub mod clock;
 pub mod complaint;
+pub mod data;
 pub mod error;
 pub mod ids;
+pub mod priority;
 pub mod region;
+pub mod routing;
 pub mod synthetic;
+pub mod taxonomy;
+pub mod triage;
 
 pub use error::{Error, FieldError};
