@@ -5,6 +5,7 @@
 //! table of inputs and expected outputs, and lets the store and the server trust what they
 //! are handed: a [`complaint::NewComplaint`] has been validated, field by field.
 
+pub mod assessment;
 pub mod calendar;
 pub mod clock;
 pub mod complaint;
@@ -12,6 +13,7 @@ pub mod data;
 pub mod error;
 pub mod ids;
 pub mod priority;
+pub mod reference;
 pub mod region;
 pub mod routing;
 pub mod synthetic;

@@ -46,6 +46,36 @@ impl Mix {
     }
 }
 
+/// Categories of `data/taxonomy.toml` that synthetic complaints pick from.
+const CATEGORIES: [&str; 10] = [
+    "battery",
+    "family_household_offence",
+    "bullying_of_minor",
+    "cyberbullying_of_minor",
+    "child_neglect",
+    "stalking",
+    "family_conflict",
+    "light_harm_to_health",
+    "psychological_consultation",
+    "protective_order_violation",
+];
+
+/// Questionnaire items that synthetic complaints answer yes, some of them.
+const YES_ITEMS: [&str; 12] = [
+    "current_injury",
+    "very_frightened",
+    "threats_to_kill",
+    "strangulation",
+    "stalking",
+    "separation",
+    "controlling_jealous",
+    "isolated",
+    "abuse_worse",
+    "child_witnessing_violence",
+    "abuser_lives_with_child",
+    "financial_dependence",
+];
+
 /// A request body for `POST /api/v1/complaints`, different for each seed. `channel`
 /// forces the door it comes in by; `None` picks one.
 pub fn complaint_json(seed: u64, channel: Option<Channel>) -> Value {
@@ -77,8 +107,18 @@ pub fn complaint_json(seed: u64, channel: Option<Channel>) -> Value {
             "safe_contact_time": "after 18:00",
         })
     };
+    let categories: Vec<&str> = (0..mix.below(3)).map(|_| *mix.pick(&CATEGORIES)).fold(Vec::new(), |mut v, c| {
+        if !v.contains(&c) {
+            v.push(c);
+        }
+        v
+    });
+    let answers: serde_json::Map<String, Value> =
+        (0..mix.below(5)).map(|_| ((*mix.pick(&YES_ITEMS)).to_owned(), Value::Bool(true))).collect();
     json!({
         "channel": channel.as_str(),
+        "categories": categories,
+        "triage": {"answers": answers, "incidents_past_year": mix.below(5)},
         "region": mix.pick(&REGIONS).code,
         "locality": format!("Synthetic district {}", mix.below(50)),
         "language": language,
@@ -97,10 +137,11 @@ mod tests {
     #[test]
     fn every_synthetic_complaint_is_valid_and_they_vary() {
         let now = time::macros::datetime!(2026-11-25 10:00 UTC);
+        let taxonomy = crate::taxonomy::Taxonomy::embedded();
         let mut regions = std::collections::HashSet::new();
         for seed in 0..500 {
             let body = complaint_json(seed, None);
-            let c = ComplaintInput::from_json(body.to_string().as_bytes()).unwrap().validate(now).unwrap();
+            let c = ComplaintInput::from_json(body.to_string().as_bytes()).unwrap().validate(now, &taxonomy).unwrap();
             regions.insert(c.region.code);
         }
         assert!(regions.len() > 15, "only {} regions", regions.len());

@@ -21,6 +21,10 @@ pub struct Config {
     /// `QORGAU_SECRET`: 64 hex digits keying the status-PIN hashes. When absent, one is
     /// generated in the data directory. Servers sharing one PostgreSQL must share it.
     pub secret: Option<String>,
+    /// `QORGAU_REFERENCE_DIR`: replacements of the embedded reference data (`taxonomy.toml`,
+    /// `agencies.toml`, `routing.toml`, `calendar.toml`, `deadlines.toml`); default
+    /// `<data_dir>/reference`. A file that is absent means the embedded one.
+    pub reference_dir: Option<PathBuf>,
     /// `QORGAU_TRUSTED_PROXIES`: comma-separated addresses of our own reverse proxies,
     /// whose `X-Forwarded-For` is believed. Nobody else's is.
     pub trusted_proxies: Vec<IpAddr>,
@@ -43,6 +47,7 @@ impl Default for Config {
             database_url: None,
             admin_token: None,
             secret: None,
+            reference_dir: None,
             trusted_proxies: Vec::new(),
             log: "info".into(),
             log_format: "json".into(),
@@ -64,6 +69,11 @@ pub enum ConfigError {
 }
 
 impl Config {
+    /// Where replacements of the reference data are looked for.
+    pub fn reference_dir(&self) -> PathBuf {
+        self.reference_dir.clone().unwrap_or_else(|| self.data_dir.join("reference"))
+    }
+
     /// Reads `file` (if given) and then the environment through `env`.
     pub fn load(file: Option<&Path>, env: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
         let mut config = match file {
@@ -94,6 +104,9 @@ impl Config {
         }
         if let Some(v) = env("QORGAU_SECRET") {
             self.secret = Some(v);
+        }
+        if let Some(v) = env("QORGAU_REFERENCE_DIR") {
+            self.reference_dir = Some(v.into());
         }
         if let Some(v) = env("QORGAU_TRUSTED_PROXIES") {
             self.trusted_proxies = v
@@ -145,6 +158,12 @@ data_dir = "qorgau-data"
 # QORGAU_SECRET: 64 hex digits that key the status-PIN hashes. Without it a secret is
 # generated in data_dir. Every server sharing one PostgreSQL must use the same secret.
 # secret = "…"
+
+# QORGAU_REFERENCE_DIR: where an administrator puts replacements of the reference data
+# (taxonomy.toml, agencies.toml, routing.toml, calendar.toml, deadlines.toml; start from
+# the files under data/ in the source). Checked at start: a bad file stops the server with
+# a message naming the problem. Default: <data_dir>/reference.
+# reference_dir = "/etc/qorgau/reference"
 
 # QORGAU_TRUSTED_PROXIES: comma-separated addresses of your own reverse proxies, whose
 # X-Forwarded-For header is believed for rate limits. Nobody else's is.

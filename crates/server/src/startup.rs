@@ -9,6 +9,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use domain::clock::Clock;
+use domain::reference::{Reference, ReferenceTexts};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -50,9 +51,34 @@ pub fn load_keys(config: &Config) -> anyhow::Result<Keys> {
     }
 }
 
+/// The reference data: the embedded files, each replaced by its namesake in the reference
+/// directory when there is one. Checked whole: a bad file stops the start.
+pub fn load_reference(config: &Config) -> anyhow::Result<Reference> {
+    let dir = config.reference_dir();
+    let read = |name: &str| -> anyhow::Result<Option<String>> {
+        let path = dir.join(name);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => {
+                tracing::info!(file = %path.display(), "reference data replaced by the administrator's file");
+                Ok(Some(text))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+        }
+    };
+    let texts = ReferenceTexts {
+        taxonomy: read("taxonomy.toml")?,
+        agencies: read("agencies.toml")?,
+        routing: read("routing.toml")?,
+        calendar: read("calendar.toml")?,
+        deadlines: read("deadlines.toml")?,
+    };
+    Reference::from_texts(&texts).with_context(|| format!("the reference data in {} is not valid", dir.display()))
+}
+
 /// The state of a server on `db`.
 pub fn state(config: &Config, db: Db, clock: Arc<dyn Clock>) -> anyhow::Result<AppState> {
-    Ok(AppState::new(config, db, load_keys(config)?, clock))
+    Ok(AppState::new(config, db, load_keys(config)?, clock, load_reference(config)?))
 }
 
 /// Every route, with the layers every request goes through.

@@ -5,6 +5,7 @@ use crate::config::Config;
 use crate::keys::Keys;
 use crate::ratelimit::Limiter;
 use domain::clock::Clock;
+use domain::reference::Reference;
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,6 +20,8 @@ pub struct Shared {
     pub writer: IntakeWriter,
     pub clock: Arc<dyn Clock>,
     pub keys: Keys,
+    /// Taxonomy, agencies, routing rules, calendar and deadline policies.
+    pub reference: Arc<Reference>,
     pub admin_token: Option<String>,
     pub trusted_proxies: Vec<IpAddr>,
     /// Public reports per address.
@@ -41,13 +44,14 @@ const PIN_WINDOW: Duration = Duration::from_secs(15 * 60);
 
 impl AppState {
     /// Starts the intake writer on `db` and assembles the state.
-    pub fn new(config: &Config, db: Db, keys: Keys, clock: Arc<dyn Clock>) -> Self {
+    pub fn new(config: &Config, db: Db, keys: Keys, clock: Arc<dyn Clock>, reference: Reference) -> Self {
         let per_public_report = Duration::from_secs(60) / config.public_per_minute.max(1);
         AppState(Arc::new(Shared {
             writer: IntakeWriter::start(db.clone()),
             db,
             clock,
             keys,
+            reference: Arc::new(reference),
             admin_token: config.admin_token.clone().filter(|t| !t.is_empty()),
             trusted_proxies: config.trusted_proxies.clone(),
             public_reports: Limiter::new(config.public_burst, per_public_report),

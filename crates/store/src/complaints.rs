@@ -2,11 +2,15 @@
 //! and the lookups of the status page and of idempotent retries.
 
 use crate::{Db, Result, StoreError, on_db};
+use domain::assessment::{Assessment, AssignmentView, StoredTriage};
 use domain::complaint::{
     Channel, Complaint, Language, NewComplaint, Perpetrator, Relation, Reporter, ReporterContact, Sex, Status, Victim,
 };
 use domain::ids::{ComplaintId, TrackingCode};
+use domain::priority::Priority;
 use domain::region::Region;
+use sqlx::postgres::PgRow;
+use sqlx::sqlite::SqliteRow;
 use sqlx::{FromRow, QueryBuilder};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -19,6 +23,10 @@ pub struct NewRecord {
     pub status_pin_hash: Vec<u8>,
     pub received_at: OffsetDateTime,
     pub complaint: NewComplaint,
+    /// Categories, risk and assignments with their deadlines, written in the same transaction.
+    pub assessment: Assessment,
+    /// The versions of the reference data the assessment used.
+    pub reference_version: String,
     pub idempotency: Option<Idempotency>,
 }
 
@@ -63,14 +71,22 @@ pub struct ListFilter {
 
 const COMPLAINT_COLUMNS: &str = "id, tracking_code, status_pin_hash, channel, received_at, updated_at, region, locality, \
      language, narrative, status, reporter_anonymous, reporter_name, reporter_phone, reporter_relation, \
-     reporter_consent_to_contact, reporter_safe_to_contact, reporter_safe_contact_time, idempotency_key, request_hash";
+     reporter_consent_to_contact, reporter_safe_to_contact, reporter_safe_contact_time, idempotency_key, request_hash, \
+     risk_level, risk_computed, priority, triage, reference_version";
 
 /// The columns of a complaint as read back (a macro, so that queries stay literal strings).
 macro_rules! select_complaint {
     () => {
-        "SELECT id, tracking_code, channel, received_at, updated_at, region, locality, language, narrative, \
+        "SELECT id, tracking_code, channel, received_at, updated_at, region, locality, language, narrative, priority, triage, \
      status, reporter_anonymous, reporter_name, reporter_phone, reporter_relation, reporter_consent_to_contact, \
      reporter_safe_to_contact, reporter_safe_contact_time FROM complaints"
+    };
+}
+
+/// The columns of an assignment (a macro, so that queries stay literal strings).
+macro_rules! assignment_columns {
+    () => {
+        "id, complaint_id, agency_id, agency_kind, role, rule_id, status, created_at, acknowledge_due_at, report_due_at"
     };
 }
 
@@ -92,6 +108,7 @@ where
     Option<bool>: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     i64: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
     Option<i64>: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    Option<OffsetDateTime>: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
 {
     if records.is_empty() {
         return Ok(());
@@ -123,7 +140,12 @@ where
             .push_bind(contact.safe_to_contact)
             .push_bind(contact.safe_contact_time)
             .push_bind(r.idempotency.as_ref().map(|i| i.key.clone()))
-            .push_bind(r.idempotency.as_ref().map(|i| i.request_hash.clone()));
+            .push_bind(r.idempotency.as_ref().map(|i| i.request_hash.clone()))
+            .push_bind(r.assessment.triage.level.as_str())
+            .push_bind(r.assessment.triage.computed.as_str())
+            .push_bind(r.assessment.priority.as_str())
+            .push_bind(stored_triage(r))
+            .push_bind(r.reference_version.clone());
     });
     q.build().execute(&mut **tx).await?;
 
@@ -154,7 +176,56 @@ where
         });
         q.build().execute(&mut **tx).await?;
     }
+
+    let categories: Vec<_> =
+        records.iter().flat_map(|r| r.assessment.categories.iter().enumerate().map(move |(i, c)| (r.id, i, c))).collect();
+    if !categories.is_empty() {
+        let mut q = QueryBuilder::<DB>::new("INSERT INTO complaint_categories (complaint_id, position, code) ");
+        q.push_values(&categories, |mut row, (id, i, code)| {
+            row.push_bind(id.0).push_bind(*i as i64).push_bind((*code).clone());
+        });
+        q.build().execute(&mut **tx).await?;
+    }
+
+    let assignments: Vec<_> = records.iter().flat_map(|r| r.assessment.assignments.iter().map(move |a| (r, a))).collect();
+    if !assignments.is_empty() {
+        let mut q = QueryBuilder::<DB>::new(concat!("INSERT INTO assignments (", assignment_columns!(), ") "));
+        q.push_values(&assignments, |mut row, (r, a)| {
+            let at = domain::clock::storable(r.received_at);
+            row.push_bind(Uuid::now_v7())
+                .push_bind(r.id.0)
+                .push_bind(a.agency_id.clone())
+                .push_bind(code_of(&a.agency_kind))
+                .push_bind(code_of(&a.role))
+                .push_bind(a.rule_id.clone())
+                .push_bind(PENDING)
+                .push_bind(at)
+                .push_bind(a.acknowledge_due_at.map(domain::clock::storable))
+                .push_bind(a.report_due_at.map(domain::clock::storable));
+        });
+        q.build().execute(&mut **tx).await?;
+    }
     Ok(())
+}
+
+/// The status of a new assignment (the agency has not acknowledged it yet).
+const PENDING: &str = "pending";
+
+/// The stored code of a closed list that serialises as a string (its serde name).
+fn code_of(value: &impl serde::Serialize) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(code)) => code,
+        _ => unreachable!("codes serialise as strings"),
+    }
+}
+
+/// A stored code back into its closed list.
+fn from_code<T: serde::de::DeserializeOwned>(code: &str) -> Result<T> {
+    serde_json::from_value(serde_json::Value::String(code.to_owned())).map_err(|_| corrupt("code"))
+}
+
+fn stored_triage(r: &NewRecord) -> String {
+    serde_json::to_string(&StoredTriage::new(&r.complaint.answers, &r.assessment)).expect("plain data serialises")
 }
 
 const SELECT_BY_KEY: &str = "SELECT id, tracking_code, request_hash FROM complaints WHERE idempotency_key = $1";
@@ -205,6 +276,27 @@ struct ComplaintRow {
     reporter_consent_to_contact: bool,
     reporter_safe_to_contact: bool,
     reporter_safe_contact_time: Option<String>,
+    priority: String,
+    triage: String,
+}
+
+#[derive(FromRow)]
+struct CategoryRow {
+    complaint_id: Uuid,
+    code: String,
+}
+
+#[derive(FromRow)]
+struct AssignmentRow {
+    id: Uuid,
+    complaint_id: Uuid,
+    agency_id: String,
+    agency_kind: String,
+    role: String,
+    rule_id: String,
+    status: String,
+    acknowledge_due_at: Option<OffsetDateTime>,
+    report_due_at: Option<OffsetDateTime>,
 }
 
 #[derive(FromRow)]
@@ -261,31 +353,73 @@ async fn assemble(db: &Db, rows: Vec<ComplaintRow>) -> Result<Vec<Complaint>> {
         return Ok(Vec::new());
     }
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let victims: Vec<VictimRow> = on_db!(db, pool => {
-        let mut q = QueryBuilder::new("SELECT complaint_id, age, birth_year, sex, minor, disability FROM complaint_victims WHERE complaint_id IN (");
-        let mut list = q.separated(", ");
-        for id in &ids { list.push_bind(*id); }
-        q.push(") ORDER BY complaint_id, position");
-        q.build_query_as().fetch_all(pool).await?
-    });
-    let perpetrators: Vec<PerpetratorRow> = on_db!(db, pool => {
-        let mut q = QueryBuilder::new("SELECT complaint_id, relation, sex FROM complaint_perpetrators WHERE complaint_id IN (");
-        let mut list = q.separated(", ");
-        for id in &ids { list.push_bind(*id); }
-        q.push(") ORDER BY complaint_id, position");
-        q.build_query_as().fetch_all(pool).await?
-    });
+    let victims: Vec<VictimRow> = children_of(
+        db,
+        "SELECT complaint_id, age, birth_year, sex, minor, disability FROM complaint_victims",
+        &ids,
+        "complaint_id, position",
+    )
+    .await?;
+    let perpetrators: Vec<PerpetratorRow> =
+        children_of(db, "SELECT complaint_id, relation, sex FROM complaint_perpetrators", &ids, "complaint_id, position").await?;
+    let categories: Vec<CategoryRow> =
+        children_of(db, "SELECT complaint_id, code FROM complaint_categories", &ids, "complaint_id, position").await?;
+    let assignments: Vec<AssignmentRow> =
+        children_of(db, concat!("SELECT ", assignment_columns!(), " FROM assignments"), &ids, "complaint_id, id").await?;
     rows.into_iter()
         .map(|row| {
-            let victims = victims.iter().filter(|v| v.complaint_id == row.id).map(victim).collect::<Result<_>>()?;
-            let perpetrators =
-                perpetrators.iter().filter(|p| p.complaint_id == row.id).map(perpetrator).collect::<Result<_>>()?;
-            complaint(row, victims, perpetrators)
+            let id = row.id;
+            let people = People {
+                victims: victims.iter().filter(|v| v.complaint_id == id).map(victim).collect::<Result<_>>()?,
+                perpetrators: perpetrators.iter().filter(|p| p.complaint_id == id).map(perpetrator).collect::<Result<_>>()?,
+                categories: categories.iter().filter(|c| c.complaint_id == id).map(|c| c.code.clone()).collect(),
+                assignments: assignments.iter().filter(|a| a.complaint_id == id).map(assignment).collect::<Result<_>>()?,
+            };
+            complaint(row, people)
         })
         .collect()
 }
 
-fn complaint(row: ComplaintRow, victims: Vec<Victim>, perpetrators: Vec<Perpetrator>) -> Result<Complaint> {
+/// The rows of a child table for the complaints `ids` (one query, whatever the count).
+async fn children_of<R>(db: &Db, select: &'static str, ids: &[Uuid], order: &'static str) -> Result<Vec<R>>
+where
+    R: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin,
+{
+    Ok(on_db!(db, pool => {
+        let mut q = QueryBuilder::new(select);
+        q.push(" WHERE complaint_id IN (");
+        let mut list = q.separated(", ");
+        for id in ids {
+            list.push_bind(*id);
+        }
+        q.push(") ORDER BY ").push(order);
+        q.build_query_as().fetch_all(pool).await?
+    }))
+}
+
+/// What a complaint row is read with.
+struct People {
+    victims: Vec<Victim>,
+    perpetrators: Vec<Perpetrator>,
+    categories: Vec<String>,
+    assignments: Vec<AssignmentView>,
+}
+
+fn assignment(a: &AssignmentRow) -> Result<AssignmentView> {
+    Ok(AssignmentView {
+        id: a.id,
+        agency_id: a.agency_id.clone(),
+        agency_kind: from_code(&a.agency_kind)?,
+        role: from_code(&a.role)?,
+        rule_id: a.rule_id.clone(),
+        status: a.status.clone(),
+        acknowledge_due_at: a.acknowledge_due_at,
+        report_due_at: a.report_due_at,
+    })
+}
+
+fn complaint(row: ComplaintRow, people: People) -> Result<Complaint> {
+    let triage: StoredTriage = serde_json::from_str(&row.triage).map_err(|_| corrupt("triage"))?;
     let reporter = if row.reporter_anonymous {
         Reporter::Anonymous
     } else {
@@ -311,9 +445,14 @@ fn complaint(row: ComplaintRow, victims: Vec<Victim>, perpetrators: Vec<Perpetra
             language: code(&row.language, Language::parse)?,
             narrative: row.narrative,
             reporter,
-            victims,
-            perpetrators,
+            victims: people.victims,
+            perpetrators: people.perpetrators,
+            categories: people.categories,
+            answers: triage.answers(),
         },
+        priority: code(&row.priority, Priority::parse)?,
+        risk: triage.risk,
+        assignments: people.assignments,
     })
 }
 

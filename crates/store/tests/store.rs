@@ -1,10 +1,13 @@
 //! The store on every backend this machine offers (SQLite always; PostgreSQL when
 //! `QORGAU_TEST_POSTGRES_URL` is set).
 
+use domain::assessment::Assessment;
 use domain::complaint::{Channel, ComplaintInput, Status};
 use domain::ids::{ComplaintId, TrackingCode};
+use domain::reference::Reference;
 use domain::region::Region;
 use std::future::Future;
+use std::sync::OnceLock;
 use store::complaints::{self, Idempotency, ListFilter, NewRecord};
 use store::test_support::{TestDb, backends};
 use store::writer::{IntakeWriter, Outcome};
@@ -24,9 +27,16 @@ where
     }
 }
 
+fn reference() -> &'static Reference {
+    static REFERENCE: OnceLock<Reference> = OnceLock::new();
+    REFERENCE.get_or_init(Reference::embedded)
+}
+
 fn record(seed: u64, at: OffsetDateTime, channel: Option<Channel>) -> NewRecord {
     let body = domain::synthetic::complaint_json(seed, channel);
-    let complaint = ComplaintInput::from_json(body.to_string().as_bytes()).unwrap().validate(at).unwrap();
+    let reference = reference();
+    let complaint = ComplaintInput::from_json(body.to_string().as_bytes()).unwrap().validate(at, &reference.taxonomy).unwrap();
+    let assessment = Assessment::of(reference, &complaint, &complaint.categories, &complaint.answers, at);
     let mut random = [0u8; 10];
     random[2..].copy_from_slice(&seed.to_be_bytes());
     NewRecord {
@@ -35,6 +45,8 @@ fn record(seed: u64, at: OffsetDateTime, channel: Option<Channel>) -> NewRecord 
         status_pin_hash: vec![seed as u8; 32],
         received_at: at,
         complaint,
+        assessment,
+        reference_version: reference.version(),
         idempotency: None,
     }
 }
@@ -66,7 +78,30 @@ async fn a_written_complaint_reads_back_whole() {
         assert_eq!(outcome, Outcome::Created { id: r.id, tracking_code: r.tracking_code.clone() });
 
         let stored = complaints::get(&db, r.id).await.unwrap().expect("stored");
-        assert_eq!(stored.details, r.complaint);
+        let expected = domain::complaint::NewComplaint { categories: r.assessment.categories.clone(), ..r.complaint.clone() };
+        assert_eq!(stored.details, expected);
+        assert_eq!(stored.risk, r.assessment.risk_view());
+        assert_eq!(stored.priority, r.assessment.priority);
+        let planned: Vec<_> =
+            stored.assignments.iter().map(|a| (a.agency_id.clone(), a.role, a.acknowledge_due_at, a.report_due_at)).collect();
+        let expected: Vec<_> = r
+            .assessment
+            .assignments
+            .iter()
+            .map(|a| {
+                (
+                    a.agency_id.clone(),
+                    a.role,
+                    a.acknowledge_due_at.map(domain::clock::storable),
+                    a.report_due_at.map(domain::clock::storable),
+                )
+            })
+            .collect();
+        assert!(!planned.is_empty(), "a phone complaint with categories is routed");
+        assert_eq!(planned.len(), expected.len());
+        for p in &expected {
+            assert!(planned.contains(p), "{p:?} was not stored");
+        }
         assert_eq!(stored.tracking_code, r.tracking_code);
         assert_eq!(stored.status, Status::Received);
         assert_eq!(stored.received_at, datetime!(2026-11-25 09:30:15 UTC));

@@ -7,6 +7,8 @@ use super::codes::{Channel, Language, Relation, Sex};
 use super::{NewComplaint, Perpetrator, Reporter, ReporterContact, Victim};
 use crate::error::{Error, Errors};
 use crate::region::Region;
+use crate::taxonomy::Taxonomy;
+use crate::triage::Answers;
 use serde::Deserialize;
 use serde_json::Value;
 use time::OffsetDateTime;
@@ -19,6 +21,7 @@ pub mod limits {
     pub const PEOPLE: usize = 20;
     pub const MAX_AGE: i64 = 120;
     pub const EARLIEST_BIRTH_YEAR: i64 = 1900;
+    pub const CATEGORIES: usize = 10;
 }
 
 /// A complaint as submitted. Only `channel`, `region`, `language` and `narrative` are
@@ -49,6 +52,13 @@ pub struct ComplaintInput {
     /// Up to 20.
     #[schema(value_type = Option<Vec<PerpetratorInput>>)]
     pub perpetrators: Option<Value>,
+    /// Category codes of `GET /api/v1/taxonomy`, the primary first; up to 10. When none are
+    /// given, they are suggested from the triage answers.
+    #[schema(value_type = Option<Vec<String>>)]
+    pub categories: Option<Value>,
+    /// The risk questionnaire's answers.
+    #[schema(value_type = Option<crate::triage::TriageInput>)]
+    pub triage: Option<Value>,
 }
 
 /// The reporter. With `anonymous: true`, no name or phone may be given.
@@ -116,7 +126,7 @@ impl ComplaintInput {
 
     /// Checks every field and builds the complaint, or reports every bad field.
     /// `now` is the time of receipt (for ages from birth years).
-    pub fn validate(self, now: OffsetDateTime) -> Result<NewComplaint, Error> {
+    pub fn validate(self, now: OffsetDateTime, taxonomy: &Taxonomy) -> Result<NewComplaint, Error> {
         let mut errors = Errors::default();
         let mut read = Reader { errors: &mut errors };
         let channel = read.required(self.channel, "channel", |r, v, f| r.code(v, f, Channel::parse, Channel::codes));
@@ -129,6 +139,8 @@ impl ComplaintInput {
         let year = i64::from(now.year());
         let victims = read.list(self.victims, "victims", |r, v: VictimInput, f| r.victim(v, f, year));
         let perpetrators = read.list(self.perpetrators, "perpetrators", |r, v: PerpetratorInput, f| r.perpetrator(v, f));
+        let categories = read.categories(self.categories, taxonomy);
+        let answers = Answers::read(self.triage, "triage", read.errors);
         errors.finish(|| NewComplaint {
             channel: channel.expect("checked"),
             region: region.expect("checked"),
@@ -138,6 +150,8 @@ impl ComplaintInput {
             reporter: reporter.expect("checked"),
             victims: victims.expect("checked"),
             perpetrators: perpetrators.expect("checked"),
+            categories: categories.expect("checked"),
+            answers: answers.expect("checked"),
         })
     }
 }
@@ -353,6 +367,34 @@ impl Reader<'_> {
             minor: derived_minor.or(stated_minor),
             disability,
         })
+    }
+
+    /// Category codes that exist, each once, primary first.
+    fn categories(&mut self, value: Option<Value>, taxonomy: &Taxonomy) -> Option<Vec<String>> {
+        let items = match present(value) {
+            None => return Some(Vec::new()),
+            Some(Value::Array(items)) => items,
+            Some(_) => {
+                self.errors.push("categories", "expected_list", "expected a list of category codes");
+                return None;
+            }
+        };
+        if items.len() > limits::CATEGORIES {
+            self.errors.push("categories", "too_many", format!("at most {}", limits::CATEGORIES));
+            return None;
+        }
+        let before = self.errors.len();
+        let mut codes: Vec<String> = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            match item.as_str().filter(|c| taxonomy.get(c).is_some()) {
+                Some(code) if codes.iter().any(|c| c == code) => {
+                    self.errors.push(format!("categories[{i}]"), "duplicate", "this category is already listed")
+                }
+                Some(code) => codes.push(code.to_owned()),
+                None => self.errors.push(format!("categories[{i}]"), "unknown_value", "not a category of the taxonomy"),
+            }
+        }
+        (self.errors.len() == before).then_some(codes)
     }
 
     fn perpetrator(&mut self, input: PerpetratorInput, path: &str) -> Option<Perpetrator> {

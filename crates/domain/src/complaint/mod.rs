@@ -13,6 +13,7 @@ pub use input::{ComplaintInput, PerpetratorInput, ReporterInput, VictimInput, li
 
 use crate::ids::{ComplaintId, TrackingCode};
 use crate::region::Region;
+use crate::triage::Answers;
 use serde::{Serialize, Serializer};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
@@ -30,6 +31,12 @@ pub struct NewComplaint {
     pub reporter: Reporter,
     pub victims: Vec<Victim>,
     pub perpetrators: Vec<Perpetrator>,
+    /// Category codes chosen by the operator or the client, primary first (may be empty: then
+    /// the assessment suggests them from the answers).
+    pub categories: Vec<String>,
+    /// The risk questionnaire's answers.
+    #[serde(rename = "triage")]
+    pub answers: Answers,
 }
 
 fn region_code<S: Serializer>(region: &&'static Region, s: S) -> Result<S::Ok, S::Error> {
@@ -99,6 +106,9 @@ pub struct Complaint {
     pub updated_at: OffsetDateTime,
     #[serde(flatten)]
     pub details: NewComplaint,
+    pub priority: crate::priority::Priority,
+    pub risk: crate::assessment::RiskView,
+    pub assignments: Vec<crate::assessment::AssignmentView>,
 }
 
 /// What a reporter may see with their tracking code and PIN: no personal data.

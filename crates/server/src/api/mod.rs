@@ -8,6 +8,7 @@ mod complaints;
 mod errors;
 mod extract;
 mod health;
+mod reference;
 mod status;
 
 pub use errors::{ErrorBody, ErrorItem};
@@ -44,6 +45,10 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(complaints::create, complaints::list))
         .routes(routes!(complaints::get))
         .routes(routes!(status::get))
+        .routes(routes!(reference::triage))
+        .routes(routes!(reference::taxonomy))
+        .routes(routes!(reference::agencies))
+        .routes(routes!(reference::calendar))
         .routes(routes!(health::healthz))
         .routes(routes!(health::readyz))
         .routes(routes!(health::metrics))

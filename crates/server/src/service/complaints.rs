@@ -5,8 +5,10 @@ use crate::error::AppError;
 use crate::keys::request_hash;
 use crate::state::AppState;
 use domain::Error;
+use domain::assessment::{Assessment, PlannedAssignment, RiskView};
 use domain::complaint::{Complaint, ComplaintInput, StatusView};
 use domain::ids::{ComplaintId, StatusPin, TrackingCode};
+use domain::priority::Priority;
 use store::complaints::{self, Idempotency, ListFilter, NewRecord};
 use store::writer::Outcome;
 
@@ -37,7 +39,7 @@ pub async fn submit(
     }
     let idempotency = idempotency_key.map(|key| idempotency(key, body, caller)).transpose()?;
     let now = state.clock.now();
-    let complaint = input.validate(now)?;
+    let complaint = input.validate(now, &state.reference.taxonomy)?;
     if caller != Caller::Staff && !complaint.channel.is_public() {
         return Err(AppError::Unauthorized);
     }
@@ -45,7 +47,10 @@ pub async fn submit(
     let id = ComplaintId::new(now, rand::random());
     let tracking_code = TrackingCode::from_random(rand::random());
     let status_pin = state.keys.status_pin(id);
+    let assessment = Assessment::of(&state.reference, &complaint, &complaint.categories, &complaint.answers, now);
     let record = NewRecord {
+        assessment,
+        reference_version: state.reference.version(),
         id,
         status_pin_hash: state.keys.pin_hash(&tracking_code, &status_pin),
         tracking_code,
@@ -131,5 +136,39 @@ pub async fn status(state: &AppState, code: &str, pin: &str, caller: Caller) -> 
             let _ = state.wrong_pins_by_code.take(&code.as_str().to_owned());
             Err(Error::NotFound.into())
         }
+    }
+}
+
+/// What intake would make of a complaint, without storing anything.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Preview {
+    pub risk: RiskView,
+    pub priority: Priority,
+    /// Primary first; suggested from the answers when none were given.
+    pub categories: Vec<String>,
+    pub assignments: Vec<PlannedAssignment>,
+}
+
+/// Assesses a complaint as intake would at this moment: risk, categories, routing, deadlines.
+/// The fields that do not change the assessment (channel, language, narrative) may be left out.
+pub fn preview(state: &AppState, mut input: ComplaintInput) -> Result<Preview, AppError> {
+    default_if_blank(&mut input.channel, "phone");
+    default_if_blank(&mut input.language, "kk");
+    default_if_blank(&mut input.narrative, "(preview)");
+    let now = state.clock.now();
+    let complaint = input.validate(now, &state.reference.taxonomy)?;
+    let assessment = Assessment::of(&state.reference, &complaint, &complaint.categories, &complaint.answers, now);
+    Ok(Preview {
+        risk: assessment.risk_view(),
+        priority: assessment.priority,
+        categories: assessment.categories,
+        assignments: assessment.assignments,
+    })
+}
+
+fn default_if_blank(field: &mut Option<serde_json::Value>, default: &str) {
+    let blank = field.as_ref().is_none_or(|v| v.is_null() || v.as_str().is_some_and(|s| s.trim().is_empty()));
+    if blank {
+        *field = Some(serde_json::Value::String(default.into()));
     }
 }

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::complaint::{Reporter, Sex};
+use crate::taxonomy::Taxonomy;
 use serde_json::json;
 use time::macros::datetime;
 
@@ -12,7 +13,7 @@ fn minimal() -> Value {
 }
 
 fn validate(body: &Value) -> Result<NewComplaint, Error> {
-    ComplaintInput::from_json(body.to_string().as_bytes())?.validate(NOW)
+    ComplaintInput::from_json(body.to_string().as_bytes())?.validate(NOW, &Taxonomy::embedded())
 }
 
 /// The fields and codes of the errors a body gets, in order.
@@ -100,6 +101,15 @@ fn field_rules() {
         (with(json!({"reporter": {"phone": "call me"}})), vec![("reporter.phone", "invalid_phone")]),
         (with(json!({"reporter": {"phone": "12"}})), vec![("reporter.phone", "invalid_phone")]),
         (with(json!({"reporter": {"relation": "boss", "name": "Test"}})), vec![("reporter.relation", "unknown_value")]),
+        (
+            with(json!({"categories": ["battery", "nonsense", "battery"]})),
+            vec![("categories[1]", "unknown_value"), ("categories[2]", "duplicate")],
+        ),
+        (with(json!({"categories": "battery"})), vec![("categories", "expected_list")]),
+        (
+            with(json!({"triage": {"answers": {"threats_to_kill": "yes"}}})),
+            vec![("triage.answers.threats_to_kill", "expected_boolean")],
+        ),
     ];
     for (body, expected) in cases {
         let expected: Vec<(String, &str)> = expected.into_iter().map(|(f, c)| (f.to_owned(), c)).collect();

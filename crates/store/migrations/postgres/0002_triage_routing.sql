@@ -1,0 +1,29 @@
+-- Classification, risk triage and routing, stored with the complaint in one transaction.
+ALTER TABLE complaints ADD COLUMN risk_level TEXT NOT NULL DEFAULT 'standard';
+ALTER TABLE complaints ADD COLUMN risk_computed TEXT NOT NULL DEFAULT 'standard';
+ALTER TABLE complaints ADD COLUMN priority TEXT NOT NULL DEFAULT 'normal';
+-- The triage: answers said yes, reasons and judgement, as JSON text (read whole, never queried inside).
+ALTER TABLE complaints ADD COLUMN triage TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE complaints ADD COLUMN reference_version TEXT NOT NULL DEFAULT '';
+
+CREATE TABLE complaint_categories (
+    complaint_id UUID NOT NULL REFERENCES complaints (id),
+    position BIGINT NOT NULL,
+    code TEXT NOT NULL,
+    PRIMARY KEY (complaint_id, position)
+);
+
+CREATE TABLE assignments (
+    id UUID PRIMARY KEY,
+    complaint_id UUID NOT NULL REFERENCES complaints (id),
+    agency_id TEXT NOT NULL,
+    agency_kind TEXT NOT NULL,
+    role TEXT NOT NULL,
+    rule_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    acknowledge_due_at TIMESTAMPTZ,
+    report_due_at TIMESTAMPTZ
+);
+CREATE INDEX assignments_complaint ON assignments (complaint_id);
+CREATE INDEX assignments_agency_due ON assignments (agency_id, status, acknowledge_due_at);
