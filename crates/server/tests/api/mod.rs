@@ -1,5 +1,6 @@
 //! The JSON API as a client sees it.
 
+mod law;
 mod logs;
 
 use crate::support::*;
