@@ -29,6 +29,8 @@ pub struct Shared {
     /// Wrong status PINs per address, and per tracking code.
     pub wrong_pins_by_address: Limiter<IpAddr>,
     pub wrong_pins_by_code: Limiter<String>,
+    /// Wrong staff tokens on the sign-in page, per address.
+    pub wrong_tokens_by_address: Limiter<IpAddr>,
     pub metrics: crate::observability::Metrics,
 }
 
@@ -57,6 +59,7 @@ impl AppState {
             public_reports: Limiter::new(config.public_burst, per_public_report),
             wrong_pins_by_address: Limiter::new(20, PIN_WINDOW / 20),
             wrong_pins_by_code: Limiter::new(5, PIN_WINDOW / 5),
+            wrong_tokens_by_address: Limiter::new(10, PIN_WINDOW / 10),
             metrics: crate::observability::Metrics::install(),
         }))
     }

@@ -23,18 +23,13 @@ fn bearer(parts: &Parts) -> Option<&str> {
     parts.headers.get(AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
 }
 
-fn token_is_valid(state: &AppState, token: &str) -> bool {
-    let Some(expected) = &state.admin_token else { return false };
-    // Constant time in the token's content.
-    expected.len() == token.len() && expected.bytes().zip(token.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
-}
 
 impl FromRequestParts<AppState> for Staff {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         match bearer(parts) {
-            Some(token) if token_is_valid(state, token) => Ok(Staff),
+            Some(token) if crate::service::staff_sign_in::token_is_valid(state, token) => Ok(Staff),
             _ => Err(AppError::Unauthorized),
         }
     }

@@ -20,6 +20,8 @@ pub struct Receipt {
     pub status_pin: StatusPin,
     /// True when this was a retry of a request already stored.
     pub replayed: bool,
+    /// The risk level found (not known for a replayed request).
+    pub risk: Option<domain::triage::RiskLevel>,
 }
 
 const MAX_KEY_CHARS: usize = 200;
@@ -48,6 +50,7 @@ pub async fn submit(
     let tracking_code = TrackingCode::from_random(rand::random());
     let status_pin = state.keys.status_pin(id);
     let assessment = Assessment::of(&state.reference, &complaint, &complaint.categories, &complaint.answers, now);
+    let risk = assessment.triage.level;
     let record = NewRecord {
         assessment,
         reference_version: state.reference.version(),
@@ -61,10 +64,10 @@ pub async fn submit(
     match state.writer.write(record).await? {
         Outcome::Created { id, tracking_code } => {
             metrics::counter!("qorgau_complaints_received_total", "channel" => channel.as_str()).increment(1);
-            Ok(Receipt { id, tracking_code, status_pin, replayed: false })
+            Ok(Receipt { id, tracking_code, status_pin, replayed: false, risk: Some(risk) })
         }
         Outcome::Replayed { id, tracking_code } => {
-            Ok(Receipt { id, status_pin: state.keys.status_pin(id), tracking_code, replayed: true })
+            Ok(Receipt { id, status_pin: state.keys.status_pin(id), tracking_code, replayed: true, risk: None })
         }
         Outcome::KeyReused => Err(Error::Conflict("idempotency_key_reused").into()),
     }

@@ -2,6 +2,7 @@
 //! decisions and the calls to the store are here, once.
 
 pub mod complaints;
+pub mod staff_sign_in;
 
 use std::net::IpAddr;
 

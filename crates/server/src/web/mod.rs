@@ -6,6 +6,7 @@
 //! render; the form is turned into the same JSON a client would send, so validation is one.
 
 mod report;
+mod staff;
 mod status;
 
 use crate::i18n::{Tr, negotiate};
@@ -16,7 +17,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use domain::complaint::{Language, Relation, Sex};
 
 /// Where the quick-exit button goes: a neutral page that looks like any other search.
@@ -35,6 +36,11 @@ pub const TRANSLATED_SOURCES: &[&str] = &[
     include_str!("mod.rs"),
     include_str!("report.rs"),
     include_str!("status.rs"),
+    include_str!("staff.rs"),
+    include_str!("../../templates/staff/sign_in.html"),
+    include_str!("../../templates/staff/intake.html"),
+    include_str!("../../templates/staff/preview.html"),
+    include_str!("../../templates/staff/registered.html"),
 ];
 
 /// The codes of field errors, each with its message key `error-<code>`.
@@ -55,6 +61,7 @@ pub const ERROR_CODES: &[&str] = &[
     "invalid_code",
     "invalid_pin",
     "invalid",
+    "duplicate",
 ];
 
 /// Message keys for a field and code that deserve more than the general message.
@@ -73,6 +80,12 @@ pub fn router() -> Router<AppState> {
         .route("/report", get(report::form).post(report::submit))
         .route("/qr", get(report::form_from_qr))
         .route("/status", get(status::form).post(status::check))
+        .route("/staff", get(|| async { axum::response::Redirect::to("/staff/intake") }))
+        .route("/staff/sign-in", get(staff::sign_in_form).post(staff::sign_in))
+        .route("/staff/sign-out", post(staff::sign_out))
+        .route("/staff/intake", get(staff::intake_form).post(staff::submit))
+        .route("/staff/intake/preview", post(staff::preview))
+        .route("/assets/htmx-2.0.4.min.js", get(|| asset("text/javascript", include_str!("../../assets/htmx-2.0.4.min.js"))))
         .route("/assets/style.css", get(|| asset("text/css", include_str!("../../assets/style.css"))))
         .route("/assets/exit.js", get(|| asset("text/javascript", include_str!("../../assets/exit.js"))))
 }
@@ -240,6 +253,20 @@ mod tests {
             keys.extend(
                 Status::ALL.iter().flat_map(|s| [format!("status-{}", s.as_str()), format!("status-{}-explanation", s.as_str())]),
             );
+            for item in domain::triage::ITEMS {
+                keys.push(format!("question-{}", item.code));
+                keys.push(format!("reason-{}", item.code));
+                if item.public {
+                    keys.push(format!("public-question-{}", item.code));
+                }
+            }
+            for reason in ["dash_count", "lethality_count", "cluster", "escalation", "professional_judgement"] {
+                keys.push(format!("reason-{reason}"));
+            }
+            keys.extend(domain::triage::RiskLevel::ALL.iter().map(|l| format!("risk-{}", l.as_str())));
+            keys.extend(domain::routing::Role::ALL.iter().map(|r| format!("role-{}", r.as_str())));
+            keys.extend(domain::complaint::Channel::ALL.iter().map(|c| format!("channel-{}", c.as_str())));
+            keys.extend(Language::ALL.iter().map(|l| format!("language-{}", l.as_str())));
             for id in report::FORM_FIELDS.iter().chain(status::FORM_FIELDS) {
                 keys.push(format!("field-{}", id.replace('_', "-")));
             }

@@ -36,7 +36,7 @@ pub const FORM_FIELDS: &[&str] = &[
     "safe_time",
 ];
 
-fn form_field(path: &str) -> &'static str {
+pub(super) fn form_field(path: &str) -> &'static str {
     match path {
         "region" => "region",
         "locality" => "locality",
@@ -81,6 +81,9 @@ pub struct ReportForm {
     pub consent: Option<String>,
     pub safe: Option<String>,
     pub safe_time: String,
+    /// The questions of the short questionnaire, as `q_<item code>` = `yes`.
+    #[serde(flatten)]
+    pub questions: std::collections::BTreeMap<String, String>,
 }
 
 impl ReportForm {
@@ -88,8 +91,13 @@ impl ReportForm {
         self.anonymous == "no"
     }
 
+    /// Whether the question of `item` was ticked.
+    pub fn said_yes(&self, item: &str) -> bool {
+        self.questions.get(&format!("q_{item}")).is_some_and(|v| v == "yes")
+    }
+
     /// The same JSON an API client would send.
-    fn to_json(&self, tr: &Tr) -> Value {
+    pub(super) fn to_json(&self, tr: &Tr) -> Value {
         let text = |s: &str| if s.trim().is_empty() { Value::Null } else { json!(s) };
         let number = |s: &str| s.trim().parse::<i64>().map(|n| json!(n)).unwrap_or_else(|_| text(s));
         let mut victim = serde_json::Map::new();
@@ -114,7 +122,10 @@ impl ReportForm {
             "safe_to_contact": self.identified() && self.safe.is_some(),
             "safe_contact_time": if self.identified() { text(&self.safe_time) } else { Value::Null },
         });
+        let answers: serde_json::Map<String, Value> =
+            public_items().filter(|code| self.said_yes(code)).map(|code| (code.to_owned(), Value::Bool(true))).collect();
         json!({
+            "triage": {"answers": answers},
             "channel": if self.src == "qr" { "qr" } else { "web" },
             "language": tr.code(),
             "narrative": text(&self.narrative),
@@ -158,6 +169,11 @@ impl HumanCheck {
     }
 }
 
+/// The items of the questionnaire asked on the public form, in words a child understands.
+fn public_items() -> impl Iterator<Item = &'static str> {
+    domain::triage::ITEMS.iter().filter(|i| i.public).map(|i| i.code)
+}
+
 #[derive(Template)]
 #[template(path = "report.html")]
 struct ReportPage {
@@ -169,6 +185,8 @@ struct ReportPage {
     sexes: Options,
     perpetrator_relations: Options,
     reporter_relations: Options,
+    /// (item code, its question, ticked)
+    questions: Vec<(&'static str, String, bool)>,
 }
 
 impl ReportPage {
@@ -176,6 +194,7 @@ impl ReportPage {
         let regions =
             REGIONS.iter().map(|r| (r.code.to_owned(), r.name(tr.language).to_owned(), r.code == form.region)).collect();
         ReportPage {
+            questions: public_items().map(|code| (code, tr.t(&format!("public-question-{code}")), form.said_yes(code))).collect(),
             sexes: sex_options(&tr, &form.victim_sex),
             perpetrator_relations: relation_options(&tr, &form.perpetrator_relation),
             reporter_relations: relation_options(&tr, &form.reporter_relation),
@@ -204,7 +223,7 @@ fn blank_form(lang: PageLanguage, src: &str) -> Response {
     render(&lang, StatusCode::OK, &ReportPage::new(lang.tr, form, FieldErrors::default(), None))
 }
 
-fn new_form_id() -> String {
+pub(super) fn new_form_id() -> String {
     format!("{:032x}", rand::random::<u128>())
 }
 
@@ -214,6 +233,8 @@ struct ReceiptPage {
     t: Tr,
     tracking_code: String,
     status_pin: String,
+    /// Someone is in immediate danger: the page says to call 102 first.
+    danger_now: bool,
 }
 
 pub async fn submit(
@@ -243,6 +264,7 @@ pub async fn submit(
                 t: tr,
                 tracking_code: receipt.tracking_code.to_string(),
                 status_pin: receipt.status_pin.as_str().to_owned(),
+                danger_now: receipt.risk == Some(domain::triage::RiskLevel::Immediate),
             };
             render(&lang, StatusCode::OK, &page)
         }

@@ -1,5 +1,7 @@
 //! The public pages as a person without JavaScript meets them.
 
+mod staff;
+
 use crate::support::*;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -191,6 +193,22 @@ async fn a_garbled_form_gets_a_plain_page_not_a_crash() {
         assert_eq!(page.status, StatusCode::BAD_REQUEST);
         assert!(page.body.contains("The form could not be read"), "{}", page.body);
         assert!(page.body.contains("id=\"quick-exit\""));
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_child_in_danger_now_is_told_to_call_102_first() {
+    on_each_backend("web_danger_now", config, |app| async move {
+        let fields = report_fields("d1", &[("narrative", "Synthetic"), ("region", "KZ-10"), ("q_danger_now", "yes")]);
+        let receipt = app.post_form("/report?lang=en", &fields).await;
+        assert!(receipt.body.contains("id=\"call-102\""), "{}", receipt.body);
+        assert!(receipt.body.contains("href=\"tel:102\""));
+        let stored = app.staff_get("/api/v1/complaints").await.json();
+        assert_eq!(stored["items"][0]["risk"]["level"], "immediate");
+        let calm = app.post_form("/report?lang=en", &report_fields("d2", &[("narrative", "Synthetic"), ("region", "KZ-10")])).await;
+        assert!(!calm.body.contains("id=\"call-102\""));
         app
     })
     .await;

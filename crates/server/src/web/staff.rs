@@ -1,0 +1,418 @@
+//! The operator's phone-intake screen (`/staff/intake`): caller and victim details, the
+//! questionnaire, and the risk level and routing preview that update as the answers change
+//! (htmx when JavaScript runs; a "check" button that posts the form otherwise), an emergency
+//! banner with the 102 instruction for immediate danger, then submit.
+//!
+//! Until staff accounts exist (issue 4), an operator signs in with the staff token; the
+//! browser then holds a signed, expiring session cookie (never the token itself), sent only to
+//! `/staff` pages, `SameSite=Strict`, and state-changing posts must come from our own pages.
+
+use super::report::ReportForm;
+use super::{FieldErrors, Options, PageLanguage, internal_error, page_error, relation_options, render, sex_options};
+use crate::api::ClientAddress;
+use crate::error::AppError;
+use crate::i18n::Tr;
+use crate::service::complaints::{self as service, Preview};
+use crate::service::{Caller, staff_sign_in};
+use crate::state::AppState;
+use askama::Template;
+use axum::Form;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::clock::local;
+use domain::complaint::{Channel, ComplaintInput, Language};
+use domain::region::REGIONS;
+use domain::triage::{ITEMS, RiskLevel};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use time::macros::format_description;
+
+const COOKIE: &str = "qorgau_staff";
+
+/// A request from a signed-in operator.
+pub struct Operator;
+
+impl FromRequestParts<AppState> for Operator {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let session = parts
+            .headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .find_map(|c| c.trim().strip_prefix("qorgau_staff="));
+        let now = state.clock.now().unix_timestamp();
+        match session {
+            Some(value) if staff_sign_in::session_is_valid(state, value, now) => Ok(Operator),
+            _ => Err(Redirect::to("/staff/sign-in").into_response()),
+        }
+    }
+}
+
+/// Posts that change something must come from our own pages (with `SameSite=Strict`, the
+/// second guard against cross-site requests).
+fn same_origin(headers: &HeaderMap) -> bool {
+    let site_ok = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()).is_none_or(|s| s == "same-origin" || s == "none");
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let origin_ok = match (headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()), host) {
+        (Some(origin), Some(host)) => origin.split("://").nth(1) == Some(host),
+        (Some(_), None) => false,
+        (None, _) => true,
+    };
+    site_ok && origin_ok
+}
+
+fn forbidden(lang: &PageLanguage) -> Response {
+    let page = super::ErrorPage { t: lang.tr, title: lang.tr.t("error-forbidden-title"), message: lang.tr.t("error-forbidden") };
+    render(lang, StatusCode::FORBIDDEN, &page)
+}
+
+#[derive(Template)]
+#[template(path = "staff/sign_in.html")]
+struct SignInPage {
+    t: Tr,
+    errors: FieldErrors,
+}
+
+pub async fn sign_in_form(lang: PageLanguage) -> Response {
+    render(&lang, StatusCode::OK, &SignInPage { t: lang.tr, errors: FieldErrors::default() })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SignInForm {
+    token: String,
+}
+
+pub async fn sign_in(
+    State(state): State<AppState>,
+    lang: PageLanguage,
+    ClientAddress(address): ClientAddress,
+    headers: HeaderMap,
+    form: Result<Form<SignInForm>, FormRejection>,
+) -> Response {
+    if !same_origin(&headers) {
+        return forbidden(&lang);
+    }
+    let Ok(Form(form)) = form else { return super::unreadable_form(&lang) };
+    match staff_sign_in::sign_in(&state, &form.token, address) {
+        Ok(session) => {
+            let cookie = format!("{COOKIE}={session}; Path=/staff; HttpOnly; SameSite=Strict; Max-Age={}", staff_sign_in::SESSION_SECS);
+            let mut response = Redirect::to("/staff/intake").into_response();
+            if let Ok(value) = HeaderValue::from_str(&cookie) {
+                response.headers_mut().insert(header::SET_COOKIE, value);
+            }
+            response
+        }
+        Err(AppError::RateLimited(wait)) => {
+            let message = lang.tr.t1("status-too-many", "minutes", wait.as_secs().div_ceil(60).max(1));
+            let errors = FieldErrors::from_iter([super::PageError { id: "token".into(), message }]);
+            render(&lang, StatusCode::TOO_MANY_REQUESTS, &SignInPage { t: lang.tr, errors })
+        }
+        Err(_) => {
+            let errors = FieldErrors::from_iter([super::PageError { id: "token".into(), message: lang.tr.t("sign-in-wrong") }]);
+            render(&lang, StatusCode::UNAUTHORIZED, &SignInPage { t: lang.tr, errors })
+        }
+    }
+}
+
+pub async fn sign_out(lang: PageLanguage, headers: HeaderMap) -> Response {
+    if !same_origin(&headers) {
+        return forbidden(&lang);
+    }
+    let mut response = Redirect::to("/staff/sign-in").into_response();
+    let cookie = format!("{COOKIE}=; Path=/staff; HttpOnly; SameSite=Strict; Max-Age=0");
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// The intake form: the public form's fields, and what only an operator fills in.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct IntakeForm {
+    pub channel: String,
+    pub language: String,
+    pub primary_category: String,
+    pub incidents: String,
+    pub judgement_level: String,
+    pub judgement_reason: String,
+    /// Narrative, people, and (in its map) the `q_<item>` and `cat_<code>` ticks.
+    #[serde(flatten)]
+    pub base: ReportForm,
+}
+
+impl IntakeForm {
+    fn ticked(&self, prefix: &str, code: &str) -> bool {
+        self.base.questions.get(&format!("{prefix}{code}")).is_some_and(|v| v == "yes")
+    }
+
+    /// The categories, primary first, then the other ticked ones in taxonomy order.
+    fn categories(&self, state: &AppState) -> Vec<String> {
+        let mut codes: Vec<String> = Vec::new();
+        if !self.primary_category.is_empty() {
+            codes.push(self.primary_category.clone());
+        }
+        for c in state.reference.taxonomy.categories() {
+            if self.ticked("cat_", &c.code) && !codes.contains(&c.code) {
+                codes.push(c.code.clone());
+            }
+        }
+        codes
+    }
+
+    /// The same JSON an API client would send.
+    fn to_json(&self, state: &AppState, tr: &Tr) -> Value {
+        let mut body = self.base.to_json(tr);
+        let answers: serde_json::Map<String, Value> =
+            ITEMS.iter().filter(|i| self.ticked("q_", i.code)).map(|i| (i.code.to_owned(), Value::Bool(true))).collect();
+        let text = |s: &str| if s.trim().is_empty() { Value::Null } else { json!(s.trim()) };
+        let judgement = if self.judgement_level.is_empty() && self.judgement_reason.trim().is_empty() {
+            Value::Null
+        } else {
+            json!({"level": self.judgement_level, "reason": text(&self.judgement_reason)})
+        };
+        let incidents = self.incidents.trim().parse::<i64>().map(|n| json!(n)).unwrap_or_else(|_| text(&self.incidents));
+        body["triage"] = json!({"answers": answers, "incidents_past_year": incidents, "judgement": judgement});
+        body["channel"] = json!(if self.channel.is_empty() { "phone" } else { &self.channel });
+        body["language"] = json!(if self.language.is_empty() { tr.code() } else { &self.language });
+        body["categories"] = json!(self.categories(state));
+        body
+    }
+}
+
+/// The field of the intake page a domain field error belongs to.
+fn intake_field(path: &str) -> &'static str {
+    match path {
+        p if p.starts_with("categories") => "primary_category",
+        "triage.incidents_past_year" => "incidents",
+        p if p.starts_with("triage.judgement.reason") => "judgement_reason",
+        p if p.starts_with("triage.judgement") => "judgement_level",
+        "channel" => "channel",
+        "language" => "language",
+        p => super::report::form_field(p),
+    }
+}
+
+/// An assignment as the operator reads it.
+pub struct AssignmentLine {
+    pub agency: String,
+    pub role: String,
+    pub acknowledge_due: String,
+    pub report_due: String,
+    pub rule: String,
+}
+
+/// The preview panel.
+pub struct PreviewPanel {
+    pub level: String,
+    pub level_code: &'static str,
+    pub emergency: bool,
+    pub reasons: Vec<String>,
+    pub categories: Vec<String>,
+    pub suggested: bool,
+    pub forward_at_once: bool,
+    pub assignments: Vec<AssignmentLine>,
+}
+
+fn shown(t: Option<time::OffsetDateTime>) -> String {
+    t.map(|t| local(t).format(format_description!("[day].[month].[year] [hour]:[minute]")).unwrap_or_default()).unwrap_or_else(|| "—".into())
+}
+
+impl PreviewPanel {
+    fn new(state: &AppState, tr: &Tr, preview: &Preview) -> Self {
+        let reference = &state.reference;
+        let reasons = preview
+            .risk
+            .reasons
+            .iter()
+            .map(|r| match r.count {
+                Some(n) => tr.t1(&format!("reason-{}", r.code), "count", n),
+                None => tr.t(&format!("reason-{}", r.code)),
+            })
+            .collect();
+        let categories =
+            preview.categories.iter().map(|c| reference.taxonomy.get(c).map(|c| c.names.get(tr.language).to_owned()).unwrap_or_default()).collect();
+        let assignments = preview
+            .assignments
+            .iter()
+            .map(|a| AssignmentLine {
+                agency: reference.agencies.get(&a.agency_id).map(|g| g.names.get(tr.language).to_owned()).unwrap_or_else(|| a.agency_id.clone()),
+                role: tr.t(&format!("role-{}", a.role.as_str())),
+                acknowledge_due: shown(a.acknowledge_due_at),
+                report_due: shown(a.report_due_at),
+                rule: a.rule_id.clone(),
+            })
+            .collect();
+        PreviewPanel {
+            level: tr.t(&format!("risk-{}", preview.risk.level.as_str())),
+            level_code: preview.risk.level.as_str(),
+            emergency: preview.risk.hand_to_police_now,
+            reasons,
+            categories,
+            suggested: preview.risk.categories_suggested,
+            forward_at_once: preview.risk.forward_at_once,
+            assignments,
+        }
+    }
+}
+
+/// A question of the questionnaire on the page: (code, words, ticked).
+type Question = (&'static str, String, bool);
+
+#[derive(Template)]
+#[template(path = "staff/intake.html")]
+struct IntakePage {
+    t: Tr,
+    form: IntakeForm,
+    errors: FieldErrors,
+    preview: Option<PreviewPanel>,
+    channels: Options,
+    languages: Options,
+    regions: Options,
+    categories: Options,
+    other_categories: Vec<(String, String, bool)>,
+    sexes: Options,
+    perpetrator_relations: Options,
+    reporter_relations: Options,
+    levels: Options,
+    questions: Vec<(String, Vec<Question>)>,
+}
+
+/// The questionnaire in the groups an operator asks it.
+fn question_groups(tr: &Tr, form: &IntakeForm) -> Vec<(String, Vec<Question>)> {
+    let group = |key: &str, filter: &dyn Fn(&domain::triage::Item) -> bool| {
+        let items = ITEMS.iter().filter(|i| filter(i)).map(|i| (i.code, tr.t(&format!("question-{}", i.code)), form.ticked("q_", i.code))).collect();
+        (tr.t(key), items)
+    };
+    vec![
+        group("questions-now", &|i| i.public),
+        group("questions-dash", &|i| i.dash && !i.public),
+        group("questions-lethality", &|i| !i.dash && !i.public),
+    ]
+}
+
+impl IntakePage {
+    fn new(state: &AppState, tr: Tr, form: IntakeForm, errors: FieldErrors, preview: Option<PreviewPanel>) -> Self {
+        let language = tr.language;
+        let taxonomy = &state.reference.taxonomy;
+        let pick = |codes: Vec<(&'static str, String)>, selected: &str| -> Options {
+            codes.into_iter().map(|(c, label)| (c.to_owned(), label, c == selected)).collect()
+        };
+        IntakePage {
+            channels: pick(Channel::ALL.iter().map(|c| (c.as_str(), tr.t(&format!("channel-{}", c.as_str())))).collect(), &form.channel),
+            languages: pick(Language::ALL.iter().map(|l| (l.as_str(), tr.t(&format!("language-{}", l.as_str())))).collect(), &form.language),
+            regions: REGIONS.iter().map(|r| (r.code.to_owned(), r.name(language).to_owned(), r.code == form.base.region)).collect(),
+            categories: taxonomy.categories().iter().map(|c| (c.code.clone(), c.names.get(language).to_owned(), c.code == form.primary_category)).collect(),
+            other_categories: taxonomy.categories().iter().map(|c| (c.code.clone(), c.names.get(language).to_owned(), form.ticked("cat_", &c.code))).collect(),
+            sexes: sex_options(&tr, &form.base.victim_sex),
+            perpetrator_relations: relation_options(&tr, &form.base.perpetrator_relation),
+            reporter_relations: relation_options(&tr, &form.base.reporter_relation),
+            levels: pick(RiskLevel::ALL.iter().map(|l| (l.as_str(), tr.t(&format!("risk-{}", l.as_str())))).collect(), &form.judgement_level),
+            questions: question_groups(&tr, &form),
+            t: tr,
+            form,
+            errors,
+            preview,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "staff/preview.html")]
+struct PreviewFragment {
+    t: Tr,
+    preview: Option<PreviewPanel>,
+    errors: FieldErrors,
+}
+
+pub async fn intake_form(State(state): State<AppState>, _: Operator, lang: PageLanguage) -> Response {
+    let form = IntakeForm {
+        channel: "phone".into(),
+        language: lang.tr.code().into(),
+        base: ReportForm { form_id: super::report::new_form_id(), ..Default::default() },
+        ..Default::default()
+    };
+    render(&lang, StatusCode::OK, &IntakePage::new(&state, lang.tr, form, FieldErrors::default(), None))
+}
+
+fn field_errors(tr: &Tr, error: &AppError) -> Option<FieldErrors> {
+    match error {
+        AppError::Domain(domain::Error::Validation(fields)) => Some(fields.iter().map(|f| page_error(tr, intake_field(&f.field), f.code)).collect()),
+        _ => None,
+    }
+}
+
+/// The preview: the whole page without JavaScript, the panel alone for htmx.
+pub async fn preview(State(state): State<AppState>, _: Operator, lang: PageLanguage, headers: HeaderMap, form: Result<Form<IntakeForm>, FormRejection>) -> Response {
+    if !same_origin(&headers) {
+        return forbidden(&lang);
+    }
+    let Ok(Form(form)) = form else { return super::unreadable_form(&lang) };
+    let tr = lang.tr;
+    let body = form.to_json(&state, &tr).to_string();
+    let result = ComplaintInput::from_json(body.as_bytes()).map_err(AppError::from).and_then(|input| service::preview(&state, input));
+    let (panel, errors) = match result {
+        Ok(preview) => (Some(PreviewPanel::new(&state, &tr, &preview)), FieldErrors::default()),
+        Err(error) => match field_errors(&tr, &error) {
+            Some(errors) => (None, errors),
+            None => return internal_error(&lang),
+        },
+    };
+    if headers.contains_key("hx-request") {
+        return render(&lang, StatusCode::OK, &PreviewFragment { t: tr, preview: panel, errors });
+    }
+    render(&lang, StatusCode::OK, &IntakePage::new(&state, tr, form, errors, panel))
+}
+
+#[derive(Template)]
+#[template(path = "staff/registered.html")]
+struct RegisteredPage {
+    t: Tr,
+    tracking_code: String,
+    status_pin: String,
+    may_be_contacted: bool,
+    preview: Option<PreviewPanel>,
+    errors: FieldErrors,
+}
+
+pub async fn submit(State(state): State<AppState>, _: Operator, lang: PageLanguage, headers: HeaderMap, form: Result<Form<IntakeForm>, FormRejection>) -> Response {
+    if !same_origin(&headers) {
+        return forbidden(&lang);
+    }
+    let Ok(Form(form)) = form else { return super::unreadable_form(&lang) };
+    let tr = lang.tr;
+    let body = form.to_json(&state, &tr).to_string();
+    let key = (!form.base.form_id.is_empty()).then(|| format!("intake:{}", form.base.form_id));
+    let preview = ComplaintInput::from_json(body.as_bytes()).ok().and_then(|input| service::preview(&state, input).ok());
+    let outcome = match ComplaintInput::from_json(body.as_bytes()) {
+        Ok(input) => service::submit(&state, input, body.as_bytes(), Caller::Staff, key.as_deref()).await,
+        Err(e) => Err(e.into()),
+    };
+    match outcome {
+        Ok(receipt) => {
+            let page = RegisteredPage {
+                t: tr,
+                tracking_code: receipt.tracking_code.to_string(),
+                status_pin: receipt.status_pin.as_str().to_owned(),
+                may_be_contacted: form.base.identified() && form.base.consent.is_some() && form.base.safe.is_some(),
+                preview: preview.map(|p| PreviewPanel::new(&state, &tr, &p)),
+                errors: FieldErrors::default(),
+            };
+            render(&lang, StatusCode::OK, &page)
+        }
+        Err(error) => match field_errors(&tr, &error) {
+            Some(errors) => {
+                let panel = preview.map(|p| PreviewPanel::new(&state, &tr, &p));
+                render(&lang, StatusCode::UNPROCESSABLE_ENTITY, &IntakePage::new(&state, tr, form, errors, panel))
+            }
+            None => internal_error(&lang),
+        },
+    }
+}
