@@ -28,35 +28,17 @@ use std::borrow::Cow;
 use std::ops::RangeInclusive;
 use std::sync::LazyLock;
 
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Serialize, Serializer};
 use time::{Date, Weekday};
 use utoipa::ToSchema;
 
-use crate::complaint::Language;
 use crate::data::DataError;
 use days::Days;
 
 /// Years whose days off are worked out when a calendar is built (the others, on demand).
 const CACHED_YEARS: RangeInclusive<i32> = 2000..=2100;
 
-/// A name in Qorgau's three languages.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Names {
-    pub kk: String,
-    pub ru: String,
-    pub en: String,
-}
-
-impl Names {
-    pub fn get(&self, lang: Language) -> &str {
-        match lang {
-            Language::Kk => &self.kk,
-            Language::Ru => &self.ru,
-            Language::En => &self.en,
-        }
-    }
-}
+pub use crate::data::Names;
 
 /// Why a day is off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, ToSchema)]

@@ -1,6 +1,7 @@
 //! The calendar as tables of dates worked out by hand (weekdays checked against a printed
 //! calendar), and its properties.
 
+use crate::complaint::Language;
 use proptest::prelude::*;
 use time::Date;
 use time::macros::date;

@@ -11,7 +11,6 @@ mod category;
 
 pub use category::{Category, CategoryKind, LegalAct, LegalBasis};
 
-use crate::complaint::Language;
 use crate::data::DataError;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -19,30 +18,7 @@ use utoipa::ToSchema;
 
 const FILE: &str = "data/taxonomy.toml";
 
-/// A name in each language Qorgau speaks.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Names {
-    pub kk: String,
-    pub ru: String,
-    pub en: String,
-}
-
-impl Names {
-    pub fn get(&self, language: Language) -> &str {
-        match language {
-            Language::Kk => &self.kk,
-            Language::Ru => &self.ru,
-            Language::En => &self.en,
-        }
-    }
-
-    /// The languages whose name is blank, for validation messages (`kk, en`); `None` if all are given.
-    pub(crate) fn blank_languages(&self) -> Option<String> {
-        let blank: Vec<&str> = Language::ALL.iter().filter(|l| self.get(**l).trim().is_empty()).map(|l| l.as_str()).collect();
-        (!blank.is_empty()).then(|| blank.join(", "))
-    }
-}
+pub use crate::data::Names;
 
 /// The categories in force, with the version of the file they came from (recorded with each
 /// classification, so that a later change of the file does not rewrite history).

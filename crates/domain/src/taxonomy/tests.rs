@@ -1,6 +1,7 @@
 //! The embedded taxonomy as data: what it must contain, and the files it must refuse.
 
 use super::*;
+use crate::complaint::Language;
 use crate::priority::Priority;
 
 /// The categories the contact center needs (DOMAIN.md), with their kind and the articles of

@@ -23,7 +23,6 @@ fn bearer(parts: &Parts) -> Option<&str> {
     parts.headers.get(AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
 }
 
-
 impl FromRequestParts<AppState> for Staff {
     type Rejection = AppError;
 

@@ -102,7 +102,8 @@ pub async fn sign_in(
     let Ok(Form(form)) = form else { return super::unreadable_form(&lang) };
     match staff_sign_in::sign_in(&state, &form.token, address) {
         Ok(session) => {
-            let cookie = format!("{COOKIE}={session}; Path=/staff; HttpOnly; SameSite=Strict; Max-Age={}", staff_sign_in::SESSION_SECS);
+            let cookie =
+                format!("{COOKIE}={session}; Path=/staff; HttpOnly; SameSite=Strict; Max-Age={}", staff_sign_in::SESSION_SECS);
             let mut response = Redirect::to("/staff/intake").into_response();
             if let Ok(value) = HeaderValue::from_str(&cookie) {
                 response.headers_mut().insert(header::SET_COOKIE, value);
@@ -222,7 +223,8 @@ pub struct PreviewPanel {
 }
 
 fn shown(t: Option<time::OffsetDateTime>) -> String {
-    t.map(|t| local(t).format(format_description!("[day].[month].[year] [hour]:[minute]")).unwrap_or_default()).unwrap_or_else(|| "—".into())
+    t.map(|t| local(t).format(format_description!("[day].[month].[year] [hour]:[minute]")).unwrap_or_default())
+        .unwrap_or_else(|| "—".into())
 }
 
 impl PreviewPanel {
@@ -237,13 +239,20 @@ impl PreviewPanel {
                 None => tr.t(&format!("reason-{}", r.code)),
             })
             .collect();
-        let categories =
-            preview.categories.iter().map(|c| reference.taxonomy.get(c).map(|c| c.names.get(tr.language).to_owned()).unwrap_or_default()).collect();
+        let categories = preview
+            .categories
+            .iter()
+            .map(|c| reference.taxonomy.get(c).map(|c| c.names.get(tr.language).to_owned()).unwrap_or_default())
+            .collect();
         let assignments = preview
             .assignments
             .iter()
             .map(|a| AssignmentLine {
-                agency: reference.agencies.get(&a.agency_id).map(|g| g.names.get(tr.language).to_owned()).unwrap_or_else(|| a.agency_id.clone()),
+                agency: reference
+                    .agencies
+                    .get(&a.agency_id)
+                    .map(|g| g.names.get(tr.language).to_owned())
+                    .unwrap_or_else(|| a.agency_id.clone()),
                 role: tr.t(&format!("role-{}", a.role.as_str())),
                 acknowledge_due: shown(a.acknowledge_due_at),
                 report_due: shown(a.report_due_at),
@@ -288,7 +297,11 @@ struct IntakePage {
 /// The questionnaire in the groups an operator asks it.
 fn question_groups(tr: &Tr, form: &IntakeForm) -> Vec<(String, Vec<Question>)> {
     let group = |key: &str, filter: &dyn Fn(&domain::triage::Item) -> bool| {
-        let items = ITEMS.iter().filter(|i| filter(i)).map(|i| (i.code, tr.t(&format!("question-{}", i.code)), form.ticked("q_", i.code))).collect();
+        let items = ITEMS
+            .iter()
+            .filter(|i| filter(i))
+            .map(|i| (i.code, tr.t(&format!("question-{}", i.code)), form.ticked("q_", i.code)))
+            .collect();
         (tr.t(key), items)
     };
     vec![
@@ -306,15 +319,35 @@ impl IntakePage {
             codes.into_iter().map(|(c, label)| (c.to_owned(), label, c == selected)).collect()
         };
         IntakePage {
-            channels: pick(Channel::ALL.iter().map(|c| (c.as_str(), tr.t(&format!("channel-{}", c.as_str())))).collect(), &form.channel),
-            languages: pick(Language::ALL.iter().map(|l| (l.as_str(), tr.t(&format!("language-{}", l.as_str())))).collect(), &form.language),
-            regions: REGIONS.iter().map(|r| (r.code.to_owned(), r.name(language).to_owned(), r.code == form.base.region)).collect(),
-            categories: taxonomy.categories().iter().map(|c| (c.code.clone(), c.names.get(language).to_owned(), c.code == form.primary_category)).collect(),
-            other_categories: taxonomy.categories().iter().map(|c| (c.code.clone(), c.names.get(language).to_owned(), form.ticked("cat_", &c.code))).collect(),
+            channels: pick(
+                Channel::ALL.iter().map(|c| (c.as_str(), tr.t(&format!("channel-{}", c.as_str())))).collect(),
+                &form.channel,
+            ),
+            languages: pick(
+                Language::ALL.iter().map(|l| (l.as_str(), tr.t(&format!("language-{}", l.as_str())))).collect(),
+                &form.language,
+            ),
+            regions: REGIONS
+                .iter()
+                .map(|r| (r.code.to_owned(), r.name(language).to_owned(), r.code == form.base.region))
+                .collect(),
+            categories: taxonomy
+                .categories()
+                .iter()
+                .map(|c| (c.code.clone(), c.names.get(language).to_owned(), c.code == form.primary_category))
+                .collect(),
+            other_categories: taxonomy
+                .categories()
+                .iter()
+                .map(|c| (c.code.clone(), c.names.get(language).to_owned(), form.ticked("cat_", &c.code)))
+                .collect(),
             sexes: sex_options(&tr, &form.base.victim_sex),
             perpetrator_relations: relation_options(&tr, &form.base.perpetrator_relation),
             reporter_relations: relation_options(&tr, &form.base.reporter_relation),
-            levels: pick(RiskLevel::ALL.iter().map(|l| (l.as_str(), tr.t(&format!("risk-{}", l.as_str())))).collect(), &form.judgement_level),
+            levels: pick(
+                RiskLevel::ALL.iter().map(|l| (l.as_str(), tr.t(&format!("risk-{}", l.as_str())))).collect(),
+                &form.judgement_level,
+            ),
             questions: question_groups(&tr, &form),
             t: tr,
             form,
@@ -344,20 +377,29 @@ pub async fn intake_form(State(state): State<AppState>, _: Operator, lang: PageL
 
 fn field_errors(tr: &Tr, error: &AppError) -> Option<FieldErrors> {
     match error {
-        AppError::Domain(domain::Error::Validation(fields)) => Some(fields.iter().map(|f| page_error(tr, intake_field(&f.field), f.code)).collect()),
+        AppError::Domain(domain::Error::Validation(fields)) => {
+            Some(fields.iter().map(|f| page_error(tr, intake_field(&f.field), f.code)).collect())
+        }
         _ => None,
     }
 }
 
 /// The preview: the whole page without JavaScript, the panel alone for htmx.
-pub async fn preview(State(state): State<AppState>, _: Operator, lang: PageLanguage, headers: HeaderMap, form: Result<Form<IntakeForm>, FormRejection>) -> Response {
+pub async fn preview(
+    State(state): State<AppState>,
+    _: Operator,
+    lang: PageLanguage,
+    headers: HeaderMap,
+    form: Result<Form<IntakeForm>, FormRejection>,
+) -> Response {
     if !same_origin(&headers) {
         return forbidden(&lang);
     }
     let Ok(Form(form)) = form else { return super::unreadable_form(&lang) };
     let tr = lang.tr;
     let body = form.to_json(&state, &tr).to_string();
-    let result = ComplaintInput::from_json(body.as_bytes()).map_err(AppError::from).and_then(|input| service::preview(&state, input));
+    let result =
+        ComplaintInput::from_json(body.as_bytes()).map_err(AppError::from).and_then(|input| service::preview(&state, input));
     let (panel, errors) = match result {
         Ok(preview) => (Some(PreviewPanel::new(&state, &tr, &preview)), FieldErrors::default()),
         Err(error) => match field_errors(&tr, &error) {
@@ -382,7 +424,13 @@ struct RegisteredPage {
     errors: FieldErrors,
 }
 
-pub async fn submit(State(state): State<AppState>, _: Operator, lang: PageLanguage, headers: HeaderMap, form: Result<Form<IntakeForm>, FormRejection>) -> Response {
+pub async fn submit(
+    State(state): State<AppState>,
+    _: Operator,
+    lang: PageLanguage,
+    headers: HeaderMap,
+    form: Result<Form<IntakeForm>, FormRejection>,
+) -> Response {
     if !same_origin(&headers) {
         return forbidden(&lang);
     }

@@ -89,7 +89,10 @@ async fn the_reference_data_is_readable() {
         let bullying = categories.iter().find(|c| c["code"] == "bullying_of_minor").unwrap();
         assert_eq!(bullying["legal_basis"][0]["article"], "127-2");
         assert!(bullying["names"]["kk"].as_str().is_some_and(|n| !n.is_empty()));
-        assert!(categories.iter().any(|c| c["legal_basis"].as_array().unwrap().iter().any(|b| b["confirmed"] == false)), "unconfirmed articles are marked");
+        assert!(
+            categories.iter().any(|c| c["legal_basis"].as_array().unwrap().iter().any(|b| b["confirmed"] == false)),
+            "unconfirmed articles are marked"
+        );
 
         let agencies = app.get("/api/v1/agencies").await.json();
         let agencies = agencies["agencies"].as_array().unwrap();

@@ -207,7 +207,8 @@ async fn a_child_in_danger_now_is_told_to_call_102_first() {
         assert!(receipt.body.contains("href=\"tel:102\""));
         let stored = app.staff_get("/api/v1/complaints").await.json();
         assert_eq!(stored["items"][0]["risk"]["level"], "immediate");
-        let calm = app.post_form("/report?lang=en", &report_fields("d2", &[("narrative", "Synthetic"), ("region", "KZ-10")])).await;
+        let calm =
+            app.post_form("/report?lang=en", &report_fields("d2", &[("narrative", "Synthetic"), ("region", "KZ-10")])).await;
         assert!(!calm.body.contains("id=\"call-102\""));
         app
     })

@@ -29,13 +29,18 @@ async fn staff_pages_need_a_session_and_a_right_token() {
         let anonymous = app.get("/staff/intake").await;
         assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
         assert_eq!(anonymous.header("location"), Some("/staff/sign-in"));
-        let forged = app.send(Request::get("/staff/intake").header(header::COOKIE, "qorgau_staff=99999999999.abc").body(Body::empty()).unwrap()).await;
+        let forged = app
+            .send(
+                Request::get("/staff/intake").header(header::COOKIE, "qorgau_staff=99999999999.abc").body(Body::empty()).unwrap(),
+            )
+            .await;
         assert_eq!(forged.status, StatusCode::SEE_OTHER, "a forged session is refused");
         let wrong = app.post_form("/staff/sign-in?lang=en", &[("token", "not-the-token")]).await;
         assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
         assert!(wrong.body.contains("This token is not right"));
         let cookie = sign_in(&app).await;
-        let page = app.send(Request::get("/staff/intake?lang=en").header(header::COOKIE, &cookie).body(Body::empty()).unwrap()).await;
+        let page =
+            app.send(Request::get("/staff/intake?lang=en").header(header::COOKIE, &cookie).body(Body::empty()).unwrap()).await;
         assert_eq!(page.status, StatusCode::OK);
         assert!(page.body.contains("New call"));
         assert!(page.body.contains("name=\"q_strangulation\""), "the whole questionnaire");
@@ -68,14 +73,23 @@ async fn the_operator_sees_risk_and_routing_update_then_registers_the_call() {
         let body = form_body(&fields);
         // With htmx: the panel alone.
         let fragment = app
-            .send(staff_post("/staff/intake/preview?lang=en", &cookie).header("hx-request", "true").body(Body::from(body.clone())).unwrap())
+            .send(
+                staff_post("/staff/intake/preview?lang=en", &cookie)
+                    .header("hx-request", "true")
+                    .body(Body::from(body.clone()))
+                    .unwrap(),
+            )
             .await;
         assert_eq!(fragment.status, StatusCode::OK, "{}", fragment.body);
         assert!(fragment.body.starts_with("<section id=\"preview\""), "{}", &fragment.body[..80.min(fragment.body.len())]);
         assert!(fragment.body.contains("id=\"emergency-banner\""));
         assert!(fragment.body.contains("hand the call to 102"));
         assert_eq!(text_of(&fragment.body, "risk-level"), "Immediate danger");
-        assert!(fragment.body.contains("Police Department of Karaganda Region") || fragment.body.contains("Karaganda"), "{}", fragment.body);
+        assert!(
+            fragment.body.contains("Police Department of Karaganda Region") || fragment.body.contains("Karaganda"),
+            "{}",
+            fragment.body
+        );
         assert!(fragment.body.contains("someone is in danger right now"));
         // Without JavaScript: the whole page, answers kept.
         let page = app.send(staff_post("/staff/intake/preview?lang=en", &cookie).body(Body::from(body.clone())).unwrap()).await;
