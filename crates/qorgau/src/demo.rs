@@ -24,6 +24,7 @@ pub async fn run(mut config: Config, count: u32) -> anyhow::Result<()> {
     let url = format!("http://{}", config.bind);
     println!("\nQorgau demo — synthetic data only, in {}", config.data_dir.display());
     println!("  Public pages:    {url}/  (report form: {url}/report, status: {url}/status)");
+    println!("  Operator screen: {url}/staff/intake  (sign in with the staff token)");
     println!("  API docs:        {url}/api/docs");
     println!("  Staff token:     {token}");
     println!("  Try:             curl -H 'Authorization: Bearer {token}' {url}/api/v1/complaints?limit=5");

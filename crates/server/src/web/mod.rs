@@ -244,8 +244,7 @@ mod tests {
 
     #[test]
     fn every_code_shown_on_a_page_has_a_text_in_every_language() {
-        for language in Language::ALL {
-            let tr = Tr::new(*language);
+        for (language, defined) in crate::i18n::keys_by_language() {
             let mut keys: Vec<String> = ERROR_CODES.iter().map(|c| format!("error-{c}")).collect();
             keys.extend(FIELD_MESSAGES.iter().map(|k| k.to_string()));
             keys.extend(Relation::ALL.iter().map(|r| format!("relation-{}", r.as_str())));
@@ -271,7 +270,7 @@ mod tests {
                 keys.push(format!("field-{}", id.replace('_', "-")));
             }
             for key in keys {
-                assert!(tr.try_t(&key).is_some(), "{language:?} lacks {key}");
+                assert!(defined.contains(&key), "{language:?} lacks {key}");
             }
         }
     }

@@ -109,3 +109,32 @@ async fn the_reference_data_is_readable() {
     })
     .await;
 }
+
+#[test]
+fn an_administrator_replaces_reference_data_without_a_rebuild() {
+    let dir = std::env::temp_dir().join(format!("qorgau-reference-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = server::config::Config { reference_dir: Some(dir.clone()), ..config() };
+    let embedded = include_str!("../../../../data/deadlines.toml");
+    assert!(embedded.contains("working_days = 15"), "the embedded action-report deadline");
+    std::fs::write(dir.join("deadlines.toml"), embedded.replace("working_days = 15", "working_days = 10")).unwrap();
+    let reference = server::startup::load_reference(&config).expect("a valid replacement");
+    let received = time::macros::datetime!(2026-11-25 05:00 UTC);
+    let due = domain::calendar::due(
+        &reference.calendar,
+        &reference.deadlines,
+        domain::calendar::DeadlineKind::ActionReport,
+        domain::priority::Priority::Normal,
+        received,
+    );
+    assert_eq!(due, time::macros::datetime!(2026-12-09 18:59:59 UTC), "10 working days from 26 November");
+
+    std::fs::write(
+        dir.join("routing.toml"),
+        include_str!("../../../../data/routing.toml").replace("\"battery\"", "\"no_such_category\""),
+    )
+    .unwrap();
+    let error = format!("{:#}", server::startup::load_reference(&config).err().expect("a bad file stops the start"));
+    assert!(error.contains("no_such_category"), "{error}");
+    std::fs::remove_dir_all(dir).ok();
+}
