@@ -175,8 +175,11 @@ impl Assessment {
 /// What is stored of the triage (one JSON text per complaint): the answers and the risk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct StoredTriage {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub yes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub incidents_past_year: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub judgement: Option<crate::triage::Judgement>,
     pub risk: RiskView,
 }
@@ -198,10 +201,9 @@ impl StoredTriage {
     }
 }
 
-/// An assignment as stored.
+/// An assignment as stored: one agency's part in one complaint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct AssignmentView {
-    pub id: uuid::Uuid,
     pub agency_id: String,
     pub agency_kind: AgencyKind,
     pub role: Role,

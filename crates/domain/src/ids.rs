@@ -22,6 +22,14 @@ impl ComplaintId {
     }
 }
 
+impl ComplaintId {
+    /// The smallest id a complaint received at `at` (to the millisecond) can have: ids sort by
+    /// time, so a range of receipt times is a range of ids.
+    pub fn first_at(at: OffsetDateTime) -> Self {
+        Self::new(at, [0; 10])
+    }
+}
+
 impl fmt::Display for ComplaintId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.fmt(f)
@@ -184,5 +192,8 @@ mod tests {
         let late = ComplaintId::new(time::macros::datetime!(2026-01-01 00:00:01 UTC), [0; 10]);
         assert!(early < late);
         assert_eq!(early.0.get_version_num(), 7);
+        let at = time::macros::datetime!(2026-01-01 00:00:00.5 UTC);
+        assert!(ComplaintId::first_at(at) <= ComplaintId::new(at, [0xff; 10]));
+        assert!(ComplaintId::new(at - time::Duration::milliseconds(1), [0xff; 10]) < ComplaintId::first_at(at));
     }
 }

@@ -86,7 +86,7 @@ macro_rules! select_complaint {
 /// The columns of an assignment (a macro, so that queries stay literal strings).
 macro_rules! assignment_columns {
     () => {
-        "id, complaint_id, agency_id, agency_kind, role, rule_id, status, created_at, acknowledge_due_at, report_due_at"
+        "complaint_id, agency_id, agency_kind, role, rule_id, status, created_at, acknowledge_due_at, report_due_at"
     };
 }
 
@@ -192,8 +192,7 @@ where
         let mut q = QueryBuilder::<DB>::new(concat!("INSERT INTO assignments (", assignment_columns!(), ") "));
         q.push_values(&assignments, |mut row, (r, a)| {
             let at = domain::clock::storable(r.received_at);
-            row.push_bind(Uuid::now_v7())
-                .push_bind(r.id.0)
+            row.push_bind(r.id.0)
                 .push_bind(a.agency_id.clone())
                 .push_bind(code_of(&a.agency_kind))
                 .push_bind(code_of(&a.role))
@@ -288,7 +287,6 @@ struct CategoryRow {
 
 #[derive(FromRow)]
 struct AssignmentRow {
-    id: Uuid,
     complaint_id: Uuid,
     agency_id: String,
     agency_kind: String,
@@ -329,11 +327,12 @@ pub async fn list(db: &Db, filter: &ListFilter) -> Result<Vec<Complaint>> {
     let sql = concat!(
         select_complaint!(),
         " WHERE ($1 IS NULL OR region = $1) AND ($2 IS NULL OR channel = $2) AND ($3 IS NULL OR status = $3) \
-         AND ($4 IS NULL OR received_at >= $4) AND ($5 IS NULL OR received_at < $5) AND ($6 IS NULL OR id < $6) \
+         AND ($4 IS NULL OR id >= $4) AND ($5 IS NULL OR id < $5) AND ($6 IS NULL OR id < $6) \
          ORDER BY id DESC LIMIT $7"
     );
-    let from = filter.received_from.map(domain::clock::storable);
-    let to = filter.received_to.map(domain::clock::storable);
+    // Ids sort by time of receipt: a window of times is a range of ids (no index on the times).
+    let from = filter.received_from.map(|t| ComplaintId::first_at(t).0);
+    let to = filter.received_to.map(|t| ComplaintId::first_at(t).0);
     let rows: Vec<ComplaintRow> = on_db!(db, pool => sqlx::query_as(sql)
         .bind(filter.region.map(|r| r.code))
         .bind(filter.channel.map(Channel::as_str))
@@ -365,7 +364,7 @@ async fn assemble(db: &Db, rows: Vec<ComplaintRow>) -> Result<Vec<Complaint>> {
     let categories: Vec<CategoryRow> =
         children_of(db, "SELECT complaint_id, code FROM complaint_categories", &ids, "complaint_id, position").await?;
     let assignments: Vec<AssignmentRow> =
-        children_of(db, concat!("SELECT ", assignment_columns!(), " FROM assignments"), &ids, "complaint_id, id").await?;
+        children_of(db, concat!("SELECT ", assignment_columns!(), " FROM assignments"), &ids, "complaint_id, agency_id").await?;
     rows.into_iter()
         .map(|row| {
             let id = row.id;
@@ -407,7 +406,6 @@ struct People {
 
 fn assignment(a: &AssignmentRow) -> Result<AssignmentView> {
     Ok(AssignmentView {
-        id: a.id,
         agency_id: a.agency_id.clone(),
         agency_kind: from_code(&a.agency_kind)?,
         role: from_code(&a.role)?,

@@ -12,6 +12,8 @@
 use crate::complaints::{self, KeyedRecord, NewRecord};
 use crate::{Db, Result, StoreError};
 use domain::ids::{ComplaintId, TrackingCode};
+use sqlx::pool::PoolConnection;
+use sqlx::{Postgres, Sqlite};
 use std::collections::HashMap;
 use tokio::sync::{mpsc, oneshot};
 
@@ -56,11 +58,44 @@ impl IntakeWriter {
     }
 }
 
+/// The writer's own connection. Keeping one (rather than taking any from the pool for each
+/// batch) keeps SQLite's page cache warm: a connection's cache is dropped whenever another
+/// connection has written.
+enum Connection {
+    Sqlite(PoolConnection<Sqlite>),
+    Pg(PoolConnection<Postgres>),
+}
+
+impl Connection {
+    async fn acquire(db: &Db) -> Result<Connection> {
+        Ok(match db {
+            Db::Sqlite(pool) => Connection::Sqlite(pool.acquire().await?),
+            Db::Pg(pool) => Connection::Pg(pool.acquire().await?),
+        })
+    }
+}
+
 async fn run(db: Db, mut queue: mpsc::Receiver<Job>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
+    let mut connection: Option<Connection> = None;
     while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let records: Vec<&NewRecord> = batch.iter().map(|j| &j.record).collect();
-        match write_batch(&db, &records).await {
+        let written = match connection.take() {
+            Some(c) => Ok(c),
+            None => Connection::acquire(&db).await,
+        };
+        let written = match written {
+            Ok(mut c) => {
+                let outcome = write_batch(&mut c, &records).await;
+                // After a failure the connection may be broken: take a fresh one next time.
+                if outcome.is_ok() {
+                    connection = Some(c);
+                }
+                outcome
+            }
+            Err(e) => Err(e),
+        };
+        match written {
             Ok(outcomes) => {
                 metrics::histogram!("qorgau_intake_batch_size").record(batch.len() as f64);
                 for (job, outcome) in batch.drain(..).zip(outcomes) {
@@ -70,7 +105,10 @@ async fn run(db: Db, mut queue: mpsc::Receiver<Job>) {
             Err(error) => {
                 tracing::warn!(%error, size = batch.len(), "intake batch failed; writing its records one by one");
                 for job in batch.drain(..) {
-                    let outcome = write_batch(&db, &[&job.record]).await.map(|mut o| o.remove(0));
+                    let outcome = match Connection::acquire(&db).await {
+                        Ok(mut c) => write_batch(&mut c, &[&job.record]).await.map(|mut o| o.remove(0)),
+                        Err(e) => Err(e),
+                    };
                     if let Err(error) = &outcome {
                         tracing::error!(%error, "a complaint could not be written");
                     }
@@ -81,10 +119,11 @@ async fn run(db: Db, mut queue: mpsc::Receiver<Job>) {
     }
 }
 
-/// Writes the records that are new in one transaction, and tells each record's fate.
-async fn write_batch(db: &Db, records: &[&NewRecord]) -> Result<Vec<Outcome>> {
-    crate::on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
+/// The body of [`write_batch`], compiled for each backend's connection.
+macro_rules! write_batch_on {
+    ($connection:expr, $records:expr) => {{
+        let records = $records;
+        let mut tx = sqlx::Connection::begin(&mut **$connection).await?;
         let mut outcomes = Vec::with_capacity(records.len());
         let mut new = Vec::with_capacity(records.len());
         // Keys met in this batch, with the complaint each stands for.
@@ -111,7 +150,11 @@ async fn write_batch(db: &Db, records: &[&NewRecord]) -> Result<Vec<Outcome>> {
                 }
                 None => {
                     new.push(*record);
-                    let created = KeyedRecord { id: record.id, tracking_code: record.tracking_code.clone(), request_hash: key.request_hash.clone() };
+                    let created = KeyedRecord {
+                        id: record.id,
+                        tracking_code: record.tracking_code.clone(),
+                        request_hash: key.request_hash.clone(),
+                    };
                     keys.insert(&key.key, created);
                     Outcome::Created { id: record.id, tracking_code: record.tracking_code.clone() }
                 }
@@ -120,5 +163,13 @@ async fn write_batch(db: &Db, records: &[&NewRecord]) -> Result<Vec<Outcome>> {
         complaints::insert_all(&mut tx, &new).await?;
         tx.commit().await?;
         Ok(outcomes)
-    })
+    }};
+}
+
+/// Writes the records that are new in one transaction, and tells each record's fate.
+async fn write_batch(connection: &mut Connection, records: &[&NewRecord]) -> Result<Vec<Outcome>> {
+    match connection {
+        Connection::Sqlite(c) => write_batch_on!(c, records),
+        Connection::Pg(c) => write_batch_on!(c, records),
+    }
 }

@@ -69,8 +69,10 @@ where
 {
     for backend in backends() {
         let app = TestApp::start(backend, test, config()).await;
-        let app = body(app).await;
-        app.test_db.cleanup().await;
+        let TestApp { app, test_db, .. } = body(app).await;
+        // The intake writer holds a connection until the app that feeds it is gone.
+        drop(app);
+        test_db.cleanup().await;
     }
 }
 

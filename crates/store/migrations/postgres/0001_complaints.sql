@@ -24,7 +24,6 @@ CREATE TABLE complaints (
 -- Most complaints come without a key: index only those that have one.
 CREATE UNIQUE INDEX complaints_idempotency_key ON complaints (idempotency_key) WHERE idempotency_key IS NOT NULL;
 CREATE INDEX complaints_region ON complaints (region, id);
-CREATE INDEX complaints_received_at ON complaints (received_at);
 
 CREATE TABLE complaint_victims (
     complaint_id UUID NOT NULL REFERENCES complaints (id),

@@ -14,7 +14,6 @@ CREATE TABLE complaint_categories (
 );
 
 CREATE TABLE assignments (
-    id UUID PRIMARY KEY,
     complaint_id UUID NOT NULL REFERENCES complaints (id),
     agency_id TEXT NOT NULL,
     agency_kind TEXT NOT NULL,
@@ -23,7 +22,8 @@ CREATE TABLE assignments (
     status TEXT NOT NULL,
     created_at TIMESTAMPTZ NOT NULL,
     acknowledge_due_at TIMESTAMPTZ,
-    report_due_at TIMESTAMPTZ
+    report_due_at TIMESTAMPTZ,
+    PRIMARY KEY (complaint_id, agency_id)
 );
-CREATE INDEX assignments_complaint ON assignments (complaint_id);
-CREATE INDEX assignments_agency_due ON assignments (agency_id, status, acknowledge_due_at);
+-- An assignment is one agency's part in one complaint. The index of an agency's inbox by
+-- deadline comes with the agencies' own pages (issue 5).

@@ -1,4 +1,6 @@
 -- Complaints as received. Times are UTC text in whole seconds (RFC 3339), ids UUIDv7 blobs.
+-- The tables of a complaint's parts are WITHOUT ROWID: one B-tree each, in complaint order,
+-- instead of a table and its key's index (half the writes on the intake path).
 CREATE TABLE complaints (
     id BLOB PRIMARY KEY NOT NULL,
     tracking_code TEXT NOT NULL UNIQUE,
@@ -24,7 +26,6 @@ CREATE TABLE complaints (
 -- Most complaints come without a key: index only those that have one.
 CREATE UNIQUE INDEX complaints_idempotency_key ON complaints (idempotency_key) WHERE idempotency_key IS NOT NULL;
 CREATE INDEX complaints_region ON complaints (region, id);
-CREATE INDEX complaints_received_at ON complaints (received_at);
 
 CREATE TABLE complaint_victims (
     complaint_id BLOB NOT NULL REFERENCES complaints (id),
@@ -35,7 +36,7 @@ CREATE TABLE complaint_victims (
     minor BOOLEAN,
     disability BOOLEAN,
     PRIMARY KEY (complaint_id, position)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE complaint_perpetrators (
     complaint_id BLOB NOT NULL REFERENCES complaints (id),
@@ -43,4 +44,4 @@ CREATE TABLE complaint_perpetrators (
     relation TEXT NOT NULL,
     sex TEXT NOT NULL,
     PRIMARY KEY (complaint_id, position)
-);
+) WITHOUT ROWID;

@@ -11,10 +11,9 @@ CREATE TABLE complaint_categories (
     position INTEGER NOT NULL,
     code TEXT NOT NULL,
     PRIMARY KEY (complaint_id, position)
-);
+) WITHOUT ROWID;
 
 CREATE TABLE assignments (
-    id BLOB PRIMARY KEY NOT NULL,
     complaint_id BLOB NOT NULL REFERENCES complaints (id),
     agency_id TEXT NOT NULL,
     agency_kind TEXT NOT NULL,
@@ -23,7 +22,8 @@ CREATE TABLE assignments (
     status TEXT NOT NULL,
     created_at TEXT NOT NULL,
     acknowledge_due_at TEXT,
-    report_due_at TEXT
-);
-CREATE INDEX assignments_complaint ON assignments (complaint_id);
-CREATE INDEX assignments_agency_due ON assignments (agency_id, status, acknowledge_due_at);
+    report_due_at TEXT,
+    PRIMARY KEY (complaint_id, agency_id)
+) WITHOUT ROWID;
+-- An assignment is one agency's part in one complaint. The index of an agency's inbox by
+-- deadline comes with the agencies' own pages (issue 5).
