@@ -20,8 +20,8 @@ pub struct Receipt {
     pub status_pin: StatusPin,
     /// True when this was a retry of a request already stored.
     pub replayed: bool,
-    /// The risk level found (not known for a replayed request).
-    pub risk: Option<domain::triage::RiskLevel>,
+    /// What intake decided (not known again for a replayed request).
+    pub assessment: Option<Preview>,
 }
 
 const MAX_KEY_CHARS: usize = 200;
@@ -50,7 +50,7 @@ pub async fn submit(
     let tracking_code = TrackingCode::from_random(rand::random());
     let status_pin = state.keys.status_pin(id);
     let assessment = Assessment::of(&state.reference, &complaint, &complaint.categories, &complaint.answers, now);
-    let risk = assessment.triage.level;
+    let decided = Preview::of(&assessment);
     let record = NewRecord {
         assessment,
         reference_version: state.reference.version(),
@@ -64,10 +64,10 @@ pub async fn submit(
     match state.writer.write(record).await? {
         Outcome::Created { id, tracking_code } => {
             metrics::counter!("qorgau_complaints_received_total", "channel" => channel.as_str()).increment(1);
-            Ok(Receipt { id, tracking_code, status_pin, replayed: false, risk: Some(risk) })
+            Ok(Receipt { id, tracking_code, status_pin, replayed: false, assessment: Some(decided) })
         }
         Outcome::Replayed { id, tracking_code } => {
-            Ok(Receipt { id, status_pin: state.keys.status_pin(id), tracking_code, replayed: true, risk: None })
+            Ok(Receipt { id, status_pin: state.keys.status_pin(id), tracking_code, replayed: true, assessment: None })
         }
         Outcome::KeyReused => Err(Error::Conflict("idempotency_key_reused").into()),
     }
@@ -161,12 +161,18 @@ pub fn preview(state: &AppState, mut input: ComplaintInput) -> Result<Preview, A
     let now = state.clock.now();
     let complaint = input.validate(now, &state.reference.taxonomy)?;
     let assessment = Assessment::of(&state.reference, &complaint, &complaint.categories, &complaint.answers, now);
-    Ok(Preview {
-        risk: assessment.risk_view(),
-        priority: assessment.priority,
-        categories: assessment.categories,
-        assignments: assessment.assignments,
-    })
+    Ok(Preview::of(&assessment))
+}
+
+impl Preview {
+    fn of(assessment: &Assessment) -> Preview {
+        Preview {
+            risk: assessment.risk_view(),
+            priority: assessment.priority,
+            categories: assessment.categories.clone(),
+            assignments: assessment.assignments.clone(),
+        }
+    }
 }
 
 fn default_if_blank(field: &mut Option<serde_json::Value>, default: &str) {

@@ -264,7 +264,7 @@ pub async fn submit(
                 t: tr,
                 tracking_code: receipt.tracking_code.to_string(),
                 status_pin: receipt.status_pin.as_str().to_owned(),
-                danger_now: receipt.risk == Some(domain::triage::RiskLevel::Immediate),
+                danger_now: receipt.assessment.is_some_and(|a| a.risk.hand_to_police_now),
             };
             render(&lang, StatusCode::OK, &page)
         }

@@ -384,6 +384,22 @@ fn field_errors(tr: &Tr, error: &AppError) -> Option<FieldErrors> {
     }
 }
 
+/// The posted intake form and the JSON an API client would send for it, or the page that
+/// refuses the post (from another site, or unreadable).
+fn posted(
+    state: &AppState,
+    lang: &PageLanguage,
+    headers: &HeaderMap,
+    form: Result<Form<IntakeForm>, FormRejection>,
+) -> Result<(IntakeForm, String), Box<Response>> {
+    if !same_origin(headers) {
+        return Err(Box::new(forbidden(lang)));
+    }
+    let Ok(Form(form)) = form else { return Err(Box::new(super::unreadable_form(lang))) };
+    let body = form.to_json(state, &lang.tr).to_string();
+    Ok((form, body))
+}
+
 /// The preview: the whole page without JavaScript, the panel alone for htmx.
 pub async fn preview(
     State(state): State<AppState>,
@@ -392,12 +408,11 @@ pub async fn preview(
     headers: HeaderMap,
     form: Result<Form<IntakeForm>, FormRejection>,
 ) -> Response {
-    if !same_origin(&headers) {
-        return forbidden(&lang);
-    }
-    let Ok(Form(form)) = form else { return super::unreadable_form(&lang) };
+    let (form, body) = match posted(&state, &lang, &headers, form) {
+        Ok(posted) => posted,
+        Err(refused) => return *refused,
+    };
     let tr = lang.tr;
-    let body = form.to_json(&state, &tr).to_string();
     let result =
         ComplaintInput::from_json(body.as_bytes()).map_err(AppError::from).and_then(|input| service::preview(&state, input));
     let (panel, errors) = match result {
@@ -431,14 +446,12 @@ pub async fn submit(
     headers: HeaderMap,
     form: Result<Form<IntakeForm>, FormRejection>,
 ) -> Response {
-    if !same_origin(&headers) {
-        return forbidden(&lang);
-    }
-    let Ok(Form(form)) = form else { return super::unreadable_form(&lang) };
+    let (form, body) = match posted(&state, &lang, &headers, form) {
+        Ok(posted) => posted,
+        Err(refused) => return *refused,
+    };
     let tr = lang.tr;
-    let body = form.to_json(&state, &tr).to_string();
     let key = (!form.base.form_id.is_empty()).then(|| format!("intake:{}", form.base.form_id));
-    let preview = ComplaintInput::from_json(body.as_bytes()).ok().and_then(|input| service::preview(&state, input).ok());
     let outcome = match ComplaintInput::from_json(body.as_bytes()) {
         Ok(input) => service::submit(&state, input, body.as_bytes(), Caller::Staff, key.as_deref()).await,
         Err(e) => Err(e.into()),
@@ -450,16 +463,13 @@ pub async fn submit(
                 tracking_code: receipt.tracking_code.to_string(),
                 status_pin: receipt.status_pin.as_str().to_owned(),
                 may_be_contacted: form.base.identified() && form.base.consent.is_some() && form.base.safe.is_some(),
-                preview: preview.map(|p| PreviewPanel::new(&state, &tr, &p)),
+                preview: receipt.assessment.map(|p| PreviewPanel::new(&state, &tr, &p)),
                 errors: FieldErrors::default(),
             };
             render(&lang, StatusCode::OK, &page)
         }
         Err(error) => match field_errors(&tr, &error) {
-            Some(errors) => {
-                let panel = preview.map(|p| PreviewPanel::new(&state, &tr, &p));
-                render(&lang, StatusCode::UNPROCESSABLE_ENTITY, &IntakePage::new(&state, tr, form, errors, panel))
-            }
+            Some(errors) => render(&lang, StatusCode::UNPROCESSABLE_ENTITY, &IntakePage::new(&state, tr, form, errors, None)),
             None => internal_error(&lang),
         },
     }
