@@ -22,6 +22,8 @@ pub struct Receipt {
     pub replayed: bool,
     /// What intake decided (not known again for a replayed request).
     pub assessment: Option<Preview>,
+    /// Whether the reporter consented to be contacted and said it is safe.
+    pub may_be_contacted: bool,
 }
 
 const MAX_KEY_CHARS: usize = 200;
@@ -51,6 +53,7 @@ pub async fn submit(
     let status_pin = state.keys.status_pin(id);
     let assessment = Assessment::of(&state.reference, &complaint, &complaint.categories, &complaint.answers, now);
     let decided = Preview::of(&assessment);
+    let may_be_contacted = complaint.reporter.may_be_contacted();
     let record = NewRecord {
         assessment,
         reference_version: state.reference.version(),
@@ -64,11 +67,16 @@ pub async fn submit(
     match state.writer.write(record).await? {
         Outcome::Created { id, tracking_code } => {
             metrics::counter!("qorgau_complaints_received_total", "channel" => channel.as_str()).increment(1);
-            Ok(Receipt { id, tracking_code, status_pin, replayed: false, assessment: Some(decided) })
+            Ok(Receipt { id, tracking_code, status_pin, replayed: false, assessment: Some(decided), may_be_contacted })
         }
-        Outcome::Replayed { id, tracking_code } => {
-            Ok(Receipt { id, status_pin: state.keys.status_pin(id), tracking_code, replayed: true, assessment: None })
-        }
+        Outcome::Replayed { id, tracking_code } => Ok(Receipt {
+            id,
+            status_pin: state.keys.status_pin(id),
+            tracking_code,
+            replayed: true,
+            assessment: None,
+            may_be_contacted,
+        }),
         Outcome::KeyReused => Err(Error::Conflict("idempotency_key_reused").into()),
     }
 }

@@ -49,6 +49,10 @@ impl FromRequestParts<AppState> for Operator {
         let now = state.clock.now().unix_timestamp();
         match session {
             Some(value) if staff_sign_in::session_is_valid(state, value, now) => Ok(Operator),
+            // htmx would swap the sign-in page into the panel: tell it to go there instead.
+            _ if parts.headers.contains_key("hx-request") => {
+                Err(([("hx-redirect", "/staff/sign-in")], StatusCode::UNAUTHORIZED).into_response())
+            }
             _ => Err(Redirect::to("/staff/sign-in").into_response()),
         }
     }
@@ -462,7 +466,7 @@ pub async fn submit(
                 t: tr,
                 tracking_code: receipt.tracking_code.to_string(),
                 status_pin: receipt.status_pin.as_str().to_owned(),
-                may_be_contacted: form.base.identified() && form.base.consent.is_some() && form.base.safe.is_some(),
+                may_be_contacted: receipt.may_be_contacted,
                 preview: receipt.assessment.map(|p| PreviewPanel::new(&state, &tr, &p)),
                 errors: FieldErrors::default(),
             };

@@ -35,6 +35,13 @@ async fn staff_pages_need_a_session_and_a_right_token() {
             )
             .await;
         assert_eq!(forged.status, StatusCode::SEE_OTHER, "a forged session is refused");
+        let htmx =
+            app.send(Request::post("/staff/intake/preview").header("hx-request", "true").body(Body::empty()).unwrap()).await;
+        assert_eq!(
+            htmx.header("hx-redirect"),
+            Some("/staff/sign-in"),
+            "htmx is sent to the sign-in page, not given it as a panel"
+        );
         let wrong = app.post_form("/staff/sign-in?lang=en", &[("token", "not-the-token")]).await;
         assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
         assert!(wrong.body.contains("This token is not right"));
