@@ -13,6 +13,8 @@ pub struct Reference {
     pub routing: RoutingRules,
     pub calendar: Calendar,
     pub deadlines: DeadlinePolicies,
+    /// The versions of the data, named once (stored with each complaint).
+    version: String,
 }
 
 /// The texts of the reference files; `None` means "the embedded one".
@@ -43,7 +45,9 @@ impl Reference {
             Some(t) => RoutingRules::from_toml(t, &taxonomy)?,
             None => RoutingRules::embedded(&taxonomy),
         };
+        let version = format!("taxonomy {} / routing {}", taxonomy.version(), routing.version());
         Ok(Reference {
+            version,
             agencies: match &texts.agencies {
                 Some(t) => AgencyDirectory::from_toml(t)?,
                 None => AgencyDirectory::embedded(),
@@ -62,7 +66,7 @@ impl Reference {
     }
 
     /// Names the versions of the data a decision was made with (stored with each complaint).
-    pub fn version(&self) -> String {
-        format!("taxonomy {} / routing {}", self.taxonomy.version(), self.routing.version())
+    pub fn version(&self) -> &str {
+        &self.version
     }
 }

@@ -57,13 +57,18 @@ impl Keys {
         Ok(Self { secret })
     }
 
-    fn mac(&self, parts: &[&[u8]]) -> [u8; 32] {
+    /// An HMAC over `parts`, each prefixed by its length (so that parts cannot run together).
+    fn keyed(&self, parts: &[&[u8]]) -> HmacSha256 {
         let mut mac = HmacSha256::new_from_slice(&self.secret).expect("HMAC takes any key length");
         for part in parts {
             mac.update(&(part.len() as u64).to_be_bytes());
             mac.update(part);
         }
-        mac.finalize().into_bytes().into()
+        mac
+    }
+
+    fn mac(&self, parts: &[&[u8]]) -> [u8; 32] {
+        self.keyed(parts).finalize().into_bytes().into()
     }
 
     /// The PIN of a complaint.
@@ -79,12 +84,7 @@ impl Keys {
 
     /// Whether `pin` is the PIN whose hash is `stored` (in constant time).
     pub fn pin_matches(&self, code: &TrackingCode, pin: &StatusPin, stored: &[u8]) -> bool {
-        let mut mac = HmacSha256::new_from_slice(&self.secret).expect("HMAC takes any key length");
-        for part in [&b"status-pin-hash"[..], code.as_str().as_bytes(), pin.as_str().as_bytes()] {
-            mac.update(&(part.len() as u64).to_be_bytes());
-            mac.update(part);
-        }
-        mac.verify_slice(stored).is_ok()
+        self.keyed(&[b"status-pin-hash", code.as_str().as_bytes(), pin.as_str().as_bytes()]).verify_slice(stored).is_ok()
     }
 
     /// A signature over `message` (for the human check of the public form).

@@ -46,7 +46,7 @@ fn record(seed: u64, at: OffsetDateTime, channel: Option<Channel>) -> NewRecord 
         received_at: at,
         complaint,
         assessment,
-        reference_version: reference.version(),
+        reference_version: reference.version().to_owned(),
         idempotency: None,
     }
 }

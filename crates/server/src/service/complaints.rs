@@ -56,7 +56,7 @@ pub async fn submit(
     let may_be_contacted = complaint.reporter.may_be_contacted();
     let record = NewRecord {
         assessment,
-        reference_version: state.reference.version(),
+        reference_version: state.reference.version().to_owned(),
         id,
         status_pin_hash: state.keys.pin_hash(&tracking_code, &status_pin),
         tracking_code,
