@@ -6,12 +6,14 @@
 //! are handed: a [`complaint::NewComplaint`] has been validated, field by field.
 
 pub mod assessment;
+pub mod audit;
 pub mod calendar;
 pub mod clock;
 pub mod complaint;
 pub mod data;
 pub mod error;
 pub mod ids;
+pub mod policy;
 pub mod priority;
 pub mod reference;
 pub mod region;

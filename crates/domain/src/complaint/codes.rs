@@ -1,14 +1,12 @@
 //! The closed lists of a complaint, each value with its stable code (as stored, and as
 //! the API and translation keys spell it).
 
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 /// Defines a closed list with its codes, `ALL`, `as_str` and `parse`, and serde by code.
 macro_rules! code_list {
     ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $code:literal),+ $(,)? }) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
         pub enum $name { $($(#[$vdoc])* #[serde(rename = $code)] $variant),+ }
 
         impl $name {
@@ -29,6 +27,7 @@ macro_rules! code_list {
         }
     };
 }
+pub(crate) use code_list;
 
 code_list! {
     /// The door a complaint came in by.

@@ -9,6 +9,7 @@ mod codes;
 mod input;
 
 pub use codes::{Channel, Language, Relation, Sex, Status};
+pub(crate) use codes::code_list;
 pub use input::{ComplaintInput, PerpetratorInput, ReporterInput, VictimInput, limits};
 
 use crate::ids::{ComplaintId, TrackingCode};

@@ -1,0 +1,295 @@
+//! Who may do what: the one place that decides.
+//!
+//! The records are about victims of violence, many of them children, so access is least
+//! privilege: every actor reaches only the complaints their work needs, and sees only the
+//! fields their role needs. Handlers and services never decide by themselves; they ask
+//! [`decide`] and do what the [`Grant`] says (list in its [`Scope`], show its [`Fields`]).
+//! Being a pure function of (actor, action), it is tested as a table, role by role.
+
+use crate::complaint::{Channel, Complaint, Reporter, code_list};
+use uuid::Uuid;
+
+code_list! {
+    /// What a staff account does. Each role sees only what its work needs.
+    StaffRole {
+        /// Manages accounts and tokens; sees no complaint.
+        Administrator = "administrator",
+        /// Takes calls and messages at the contact center; registers and reads complaints.
+        Operator = "operator",
+        /// Leads a shift of operators; also sees statistics.
+        Supervisor = "supervisor",
+        /// Works the complaints assigned to their agency.
+        AgencyOfficer = "agency_officer",
+        /// Heads an agency: its complaints and its statistics.
+        AgencyHead = "agency_head",
+        /// A family support center's specialist: the complaints assigned to the center.
+        FamilySupportSpecialist = "family_support_specialist",
+        /// An account of a school or another educational institution: reports at once, and
+        /// sees its own reports.
+        SchoolReporter = "school_reporter",
+        /// Aggregates only, never a personal field.
+        Analyst = "analyst",
+        /// Reads and exports the audit trail.
+        Auditor = "auditor",
+    }
+}
+
+impl StaffRole {
+    /// Whether an account with this role must belong to an agency.
+    pub fn needs_agency(self) -> bool {
+        matches!(self, StaffRole::AgencyOfficer | StaffRole::AgencyHead | StaffRole::FamilySupportSpecialist)
+    }
+
+    /// Whether an account with this role must belong to an educational institution.
+    pub fn needs_institution(self) -> bool {
+        self == StaffRole::SchoolReporter
+    }
+}
+
+code_list! {
+    /// What an agency system's API token may do, named when the token is issued.
+    Permission {
+        /// Read the complaints assigned to the token's agency.
+        ReadComplaints = "complaints:read",
+        /// Refer a complaint to the contact center (channel `agency_referral`).
+        SubmitComplaints = "complaints:submit",
+    }
+}
+
+/// Who is acting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub kind: ActorKind,
+    /// The agency the actor belongs to (agency roles and agency systems).
+    pub agency_id: Option<String>,
+    /// The educational institution the actor belongs to (school reporters).
+    pub institution_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ActorKind {
+    /// A person signed in with their account.
+    User { id: Uuid, role: StaffRole },
+    /// An agency's system, with an API token limited to named permissions.
+    AgencySystem { token_id: Uuid, permissions: Vec<Permission> },
+}
+
+impl Actor {
+    pub fn user(id: Uuid, role: StaffRole, agency_id: Option<String>, institution_id: Option<String>) -> Actor {
+        Actor { kind: ActorKind::User { id, role }, agency_id, institution_id }
+    }
+
+    /// The operator of demo mode, who signs in with the bootstrap token (id nil).
+    pub fn demo_operator() -> Actor {
+        Actor::user(Uuid::nil(), StaffRole::Operator, None, None)
+    }
+
+    pub fn role(&self) -> Option<StaffRole> {
+        match self.kind {
+            ActorKind::User { role, .. } => Some(role),
+            ActorKind::AgencySystem { .. } => None,
+        }
+    }
+
+    /// The user's or the token's id, for the audit trail.
+    pub fn id(&self) -> Uuid {
+        match self.kind {
+            ActorKind::User { id, .. } => id,
+            ActorKind::AgencySystem { token_id, .. } => token_id,
+        }
+    }
+
+    fn may(&self, permission: Permission) -> bool {
+        matches!(&self.kind, ActorKind::AgencySystem { permissions, .. } if permissions.contains(&permission))
+    }
+}
+
+/// What a complaint is, as far as access goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordScope<'a> {
+    /// The agencies the complaint is assigned to.
+    pub agencies: &'a [&'a str],
+    /// The institution that reported it, if a school did.
+    pub institution_id: Option<&'a str>,
+    /// Whether the reporter consented to be contacted and said it is safe.
+    pub reporter_contactable: bool,
+}
+
+/// What an actor asks to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action<'a> {
+    /// Register a complaint that came by this channel.
+    SubmitComplaint(Channel),
+    /// List complaints (the grant's scope says which).
+    ListComplaints,
+    /// Read one complaint.
+    ViewComplaint(RecordScope<'a>),
+    /// Counts by region, category, status: no personal field.
+    ViewStatistics,
+    /// Browse the audit trail.
+    ReadAudit,
+    /// Export the audit trail (breach notification).
+    ExportAudit,
+    /// Create accounts, change roles, lock and unlock.
+    ManageUsers,
+    /// Issue and revoke agency systems' API tokens.
+    ManageTokens,
+    /// Change one's own password, sign out.
+    ManageOwnAccount,
+}
+
+/// Which complaints a grant reaches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Every complaint (the contact center).
+    All,
+    /// Those assigned to this agency.
+    Agency(String),
+    /// Those this institution reported.
+    Institution(String),
+    /// The action is not about complaints.
+    NotRecords,
+}
+
+/// Which fields of a complaint a grant shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Fields {
+    /// No personal field at all: no names, contacts, addresses, IINs, narrative.
+    NoPersonal,
+    /// Everything about the victims and what happened, but not who reported it: the
+    /// reporter did not agree to be contacted (or said it is not safe).
+    WithoutReporter,
+    /// Everything.
+    All,
+}
+
+/// Permission to act, and its limits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grant {
+    pub scope: Scope,
+    pub fields: Fields,
+}
+
+/// Why an action is refused (not shown to the actor beyond "forbidden").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Denied {
+    /// The role may never do this.
+    Role,
+    /// The role may, but not on this record (another agency's or institution's).
+    OutOfScope,
+    /// The account lacks the agency or institution its role needs.
+    NoAffiliation,
+}
+
+impl From<Denied> for crate::Error {
+    fn from(_: Denied) -> Self {
+        crate::Error::Forbidden
+    }
+}
+
+/// Decides whether `actor` may do `action`, and within which limits.
+pub fn decide(actor: &Actor, action: &Action) -> Result<Grant, Denied> {
+    match &actor.kind {
+        ActorKind::User { role, .. } => decide_for_role(actor, *role, action),
+        ActorKind::AgencySystem { .. } => decide_for_system(actor, action),
+    }
+}
+
+fn decide_for_role(actor: &Actor, role: StaffRole, action: &Action) -> Result<Grant, Denied> {
+    use StaffRole::*;
+    match (role, action) {
+        (_, Action::ManageOwnAccount) => not_records(),
+        (Administrator, Action::ManageUsers | Action::ManageTokens) => not_records(),
+        (Auditor, Action::ReadAudit | Action::ExportAudit) => not_records(),
+        (Supervisor | AgencyHead | Analyst, Action::ViewStatistics) => statistics(actor, role),
+        (Operator | Supervisor, Action::SubmitComplaint(_)) => everything(),
+        (Operator | Supervisor, Action::ListComplaints | Action::ViewComplaint(_)) => everything(),
+        (SchoolReporter, Action::SubmitComplaint(Channel::School)) => institution(actor),
+        (SchoolReporter, Action::ListComplaints) => institution(actor),
+        (SchoolReporter, Action::ViewComplaint(record)) => {
+            let grant = institution(actor)?;
+            in_scope(&grant.scope, record).then_some(grant).ok_or(Denied::OutOfScope)
+        }
+        (AgencyOfficer | AgencyHead | FamilySupportSpecialist, Action::ListComplaints) => agency(actor),
+        (AgencyOfficer | AgencyHead | FamilySupportSpecialist, Action::ViewComplaint(record)) => agency_record(actor, record),
+        _ => Err(Denied::Role),
+    }
+}
+
+fn decide_for_system(actor: &Actor, action: &Action) -> Result<Grant, Denied> {
+    match action {
+        Action::SubmitComplaint(Channel::AgencyReferral) if actor.may(Permission::SubmitComplaints) => agency(actor),
+        Action::ListComplaints if actor.may(Permission::ReadComplaints) => agency(actor),
+        Action::ViewComplaint(record) if actor.may(Permission::ReadComplaints) => agency_record(actor, record),
+        _ => Err(Denied::Role),
+    }
+}
+
+fn not_records() -> Result<Grant, Denied> {
+    Ok(Grant { scope: Scope::NotRecords, fields: Fields::NoPersonal })
+}
+
+fn everything() -> Result<Grant, Denied> {
+    Ok(Grant { scope: Scope::All, fields: Fields::All })
+}
+
+/// Statistics carry no personal field; an agency head's are their agency's.
+fn statistics(actor: &Actor, role: StaffRole) -> Result<Grant, Denied> {
+    let scope = match role {
+        StaffRole::AgencyHead => Scope::Agency(actor.agency_id.clone().ok_or(Denied::NoAffiliation)?),
+        _ => Scope::All,
+    };
+    Ok(Grant { scope, fields: Fields::NoPersonal })
+}
+
+fn institution(actor: &Actor) -> Result<Grant, Denied> {
+    let id = actor.institution_id.clone().ok_or(Denied::NoAffiliation)?;
+    Ok(Grant { scope: Scope::Institution(id), fields: Fields::All })
+}
+
+fn agency(actor: &Actor) -> Result<Grant, Denied> {
+    let id = actor.agency_id.clone().ok_or(Denied::NoAffiliation)?;
+    Ok(Grant { scope: Scope::Agency(id), fields: Fields::WithoutReporter })
+}
+
+/// An agency reads a complaint assigned to it; the reporter's identity only when they
+/// agreed to be contacted and said it is safe.
+fn agency_record(actor: &Actor, record: &RecordScope) -> Result<Grant, Denied> {
+    let mut grant = agency(actor)?;
+    if !in_scope(&grant.scope, record) {
+        return Err(Denied::OutOfScope);
+    }
+    if record.reporter_contactable {
+        grant.fields = Fields::All;
+    }
+    Ok(grant)
+}
+
+/// Whether a record lies in a scope.
+pub fn in_scope(scope: &Scope, record: &RecordScope) -> bool {
+    match scope {
+        Scope::All => true,
+        Scope::Agency(id) => record.agencies.contains(&id.as_str()),
+        Scope::Institution(id) => record.institution_id == Some(id.as_str()),
+        Scope::NotRecords => false,
+    }
+}
+
+/// Removes from a complaint what `fields` does not show. A withheld reporter stays
+/// "identified" (they were not anonymous), with their contact details emptied.
+pub fn redact(complaint: &mut Complaint, fields: Fields) {
+    let details = &mut complaint.details;
+    if fields < Fields::All
+        && let Reporter::Identified(contact) = &mut details.reporter
+    {
+        contact.name = None;
+        contact.phone = None;
+        contact.safe_contact_time = None;
+    }
+    if fields < Fields::WithoutReporter {
+        details.narrative.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests;

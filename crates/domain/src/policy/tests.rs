@@ -1,0 +1,117 @@
+//! The policy as a table: each role, each action, on a record of their own and of another.
+
+use super::*;
+
+const OWN_AGENCY: &str = "kz-71-police";
+const OTHER_AGENCY: &str = "kz-75-police";
+const OWN_SCHOOL: &str = "school-kz-71-0001";
+
+fn actor(role: StaffRole) -> Actor {
+    let agency = role.needs_agency().then(|| OWN_AGENCY.to_owned());
+    let institution = role.needs_institution().then(|| OWN_SCHOOL.to_owned());
+    Actor::user(Uuid::from_u128(1), role, agency, institution)
+}
+
+fn system(permissions: &[Permission]) -> Actor {
+    Actor {
+        kind: ActorKind::AgencySystem { token_id: Uuid::from_u128(2), permissions: permissions.to_vec() },
+        agency_id: Some(OWN_AGENCY.to_owned()),
+        institution_id: None,
+    }
+}
+
+const OWN: RecordScope = RecordScope { agencies: &[OWN_AGENCY], institution_id: Some(OWN_SCHOOL), reporter_contactable: false };
+const OTHER: RecordScope = RecordScope { agencies: &[OTHER_AGENCY], institution_id: None, reporter_contactable: false };
+
+/// What each role may do; `None` is a refusal, `Some(fields)` an allowance with those fields.
+#[test]
+fn each_role_reaches_only_what_its_work_needs() {
+    use Fields::*;
+    use StaffRole::*;
+    #[rustfmt::skip]
+    let table: &[(StaffRole, Option<Fields>, Option<Fields>, bool, bool, bool)] = &[
+        // role,                 view own,              view other's,   list,  statistics, audit
+        (Administrator,          None,                  None,            false, false, false),
+        (Operator,               Some(All),             Some(All),       true,  false, false),
+        (Supervisor,             Some(All),             Some(All),       true,  true,  false),
+        (AgencyOfficer,          Some(WithoutReporter), None,            true,  false, false),
+        (AgencyHead,             Some(WithoutReporter), None,            true,  true,  false),
+        (FamilySupportSpecialist, Some(WithoutReporter), None,           true,  false, false),
+        (SchoolReporter,         Some(All),             None,            true,  false, false),
+        (Analyst,                None,                  None,            false, true,  false),
+        (Auditor,                None,                  None,            false, false, true),
+    ];
+    assert_eq!(table.len(), StaffRole::ALL.len(), "every role is in the table");
+    for &(role, own, other, list, statistics, audit) in table {
+        let a = actor(role);
+        let fields = |record| decide(&a, &Action::ViewComplaint(record)).ok().map(|g| g.fields);
+        assert_eq!(fields(OWN), own, "{role:?} viewing its own record");
+        assert_eq!(fields(OTHER), other, "{role:?} viewing another's record");
+        assert_eq!(decide(&a, &Action::ListComplaints).is_ok(), list, "{role:?} listing");
+        assert_eq!(decide(&a, &Action::ViewStatistics).is_ok(), statistics, "{role:?} statistics");
+        assert_eq!(decide(&a, &Action::ReadAudit).is_ok(), audit, "{role:?} audit");
+        assert_eq!(decide(&a, &Action::ExportAudit).is_ok(), audit, "{role:?} audit export");
+        assert_eq!(decide(&a, &Action::ManageUsers).is_ok(), role == Administrator, "{role:?} users");
+        assert!(decide(&a, &Action::ManageOwnAccount).is_ok(), "{role:?} own account");
+    }
+}
+
+#[test]
+fn lists_are_scoped_to_the_agency_or_institution() {
+    let scope = |role| decide(&actor(role), &Action::ListComplaints).unwrap().scope;
+    assert_eq!(scope(StaffRole::Operator), Scope::All);
+    assert_eq!(scope(StaffRole::AgencyOfficer), Scope::Agency(OWN_AGENCY.into()));
+    assert_eq!(scope(StaffRole::SchoolReporter), Scope::Institution(OWN_SCHOOL.into()));
+    let head = decide(&actor(StaffRole::AgencyHead), &Action::ViewStatistics).unwrap();
+    assert_eq!(head, Grant { scope: Scope::Agency(OWN_AGENCY.into()), fields: Fields::NoPersonal });
+}
+
+#[test]
+fn an_agency_sees_the_reporter_only_when_they_may_be_contacted() {
+    let contactable = RecordScope { reporter_contactable: true, ..OWN };
+    let grant = decide(&actor(StaffRole::AgencyOfficer), &Action::ViewComplaint(contactable)).unwrap();
+    assert_eq!(grant.fields, Fields::All);
+}
+
+#[test]
+fn an_agency_account_without_an_agency_reaches_nothing() {
+    let orphan = Actor::user(Uuid::nil(), StaffRole::AgencyOfficer, None, None);
+    assert_eq!(decide(&orphan, &Action::ListComplaints), Err(Denied::NoAffiliation));
+    assert_eq!(decide(&orphan, &Action::ViewComplaint(OWN)), Err(Denied::NoAffiliation));
+}
+
+#[test]
+fn who_may_register_complaints_by_which_channel() {
+    let may = |a: &Actor, channel| decide(a, &Action::SubmitComplaint(channel)).is_ok();
+    assert!(may(&actor(StaffRole::Operator), Channel::Phone));
+    assert!(may(&actor(StaffRole::SchoolReporter), Channel::School));
+    assert!(!may(&actor(StaffRole::SchoolReporter), Channel::Phone));
+    assert!(!may(&actor(StaffRole::AgencyOfficer), Channel::Phone));
+    assert!(!may(&actor(StaffRole::Analyst), Channel::Phone));
+    assert!(may(&system(&[Permission::SubmitComplaints]), Channel::AgencyReferral));
+    assert!(!may(&system(&[Permission::SubmitComplaints]), Channel::Phone));
+    assert!(!may(&system(&[Permission::ReadComplaints]), Channel::AgencyReferral));
+}
+
+#[test]
+fn an_agency_system_does_only_what_its_token_names() {
+    let reader = system(&[Permission::ReadComplaints]);
+    assert_eq!(decide(&reader, &Action::ViewComplaint(OWN)).unwrap().fields, Fields::WithoutReporter);
+    assert_eq!(decide(&reader, &Action::ViewComplaint(OTHER)), Err(Denied::OutOfScope));
+    let submitter = system(&[Permission::SubmitComplaints]);
+    assert_eq!(decide(&submitter, &Action::ViewComplaint(OWN)), Err(Denied::Role));
+    assert_eq!(decide(&submitter, &Action::ListComplaints), Err(Denied::Role));
+    for action in [Action::ViewStatistics, Action::ReadAudit, Action::ManageUsers, Action::ManageTokens] {
+        assert_eq!(decide(&reader, &action), Err(Denied::Role), "{action:?}");
+    }
+}
+
+#[test]
+fn codes_round_trip() {
+    for role in StaffRole::ALL {
+        assert_eq!(StaffRole::parse(role.as_str()), Some(*role));
+    }
+    for permission in Permission::ALL {
+        assert_eq!(Permission::parse(permission.as_str()), Some(*permission));
+    }
+}
