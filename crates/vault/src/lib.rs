@@ -1,5 +1,8 @@
 //! Field encryption at rest and keyed blind indexes for Qorgau's personal data.
 
+mod key_file;
 mod key_id;
+mod keyring;
 
 pub use key_id::{KeyError, KeyId, LineProblem, MAX_KEY_ID_LEN};
+pub use keyring::{KEY_LEN, Keyring};
