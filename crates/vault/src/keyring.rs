@@ -75,6 +75,10 @@ impl Keyring {
         self.keys.iter().map(|(id, _)| id)
     }
 
+    pub(crate) fn current_key(&self) -> &Secret {
+        &self.keys[self.current].1
+    }
+
     pub(crate) fn key(&self, id: &str) -> Option<&Secret> {
         self.keys.iter().find(|(known, _)| known.as_str() == id).map(|(_, key)| key)
     }

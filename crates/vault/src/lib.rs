@@ -3,6 +3,8 @@
 mod key_file;
 mod key_id;
 mod keyring;
+mod seal;
 
 pub use key_id::{KeyError, KeyId, LineProblem, MAX_KEY_ID_LEN};
 pub use keyring::{KEY_LEN, Keyring};
+pub use seal::{FORMAT_VERSION, OpenError, sealed_key_id};
