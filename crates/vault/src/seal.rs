@@ -8,11 +8,12 @@
 //! ```
 //!
 //! The cipher is XChaCha20-Poly1305. Its 24-byte nonce is large enough to be drawn at random
-//! for every value without any risk of reuse, so there is no counter to keep. The field name
+//! for every value with a negligible chance of reuse, so there is no counter to keep. The field name
 //! (e.g. `complaints.narrative`) is the associated data: it is not stored but it is
-//! authenticated, so a value copied into another column (a narrative shown as a name, or one
-//! person's phone moved onto another's record by someone with write access to the file) fails
-//! to open instead of being shown.
+//! authenticated, so a value copied into another column by someone with write access to the
+//! database (a narrative shown as a name) fails to open instead of being shown. Rows are not
+//! bound, so a value can still be copied to another row of the same column; a caller that
+//! must prevent that can put the row id into the field name (`complaints.phone:<id>`).
 
 use crate::key_id::{KeyId, MAX_KEY_ID_LEN};
 use crate::keyring::{Keyring, Secret};
