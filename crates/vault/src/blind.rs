@@ -1,0 +1,81 @@
+//! Blind indexes: exact look-ups on sealed fields without opening them.
+//!
+//! A sealed value is different every time, so it cannot be searched. Beside it the store keeps
+//! an HMAC-SHA256 of the normalised value under the index key: equal values give equal
+//! indexes. Without the key an index shows only which rows share a value: it cannot be
+//! checked against a guess, as a plain hash could (every 12-digit IIN or phone number can be
+//! hashed in minutes). The caller normalises (digits only, one case) so that the same person matches.
+//!
+//! The `kind` (e.g. `phone`, `iin`) goes into the MAC ahead of the value, prefixed by its
+//! length, so that the same digits as a phone and as an IIN give unrelated indexes and a
+//! kind cannot run into its value.
+
+use crate::keyring::Keyring;
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+
+/// The length of a blind index, in bytes.
+pub const BLIND_INDEX_LEN: usize = 32;
+
+impl Keyring {
+    /// The blind index of a `normalised` value of one `kind`: 32 bytes, the same for the same
+    /// kind and value under the same index key.
+    pub fn blind_index(&self, kind: &str, normalised: &str) -> Vec<u8> {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.index.0).expect("HMAC takes any key length");
+        mac.update(&(kind.len() as u64).to_be_bytes());
+        mac.update(kind.as_bytes());
+        mac.update(normalised.as_bytes());
+        mac.finalize().into_bytes().to_vec()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const K1: &str = "1111111111111111111111111111111111111111111111111111111111111111";
+
+    fn ring(index: &str) -> Keyring {
+        Keyring::from_text(&format!("index {index}\nkey a {K1}\ncurrent a\n")).unwrap()
+    }
+
+    fn one() -> Keyring {
+        ring("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff")
+    }
+
+    #[test]
+    fn stable_for_the_same_input() {
+        let index = one().blind_index("phone", "77012345678");
+        assert_eq!(index.len(), BLIND_INDEX_LEN);
+        assert_eq!(one().blind_index("phone", "77012345678"), index);
+    }
+
+    #[test]
+    fn differs_across_values_and_kinds() {
+        let ring = one();
+        let phone = ring.blind_index("phone", "770123456789");
+        assert_ne!(ring.blind_index("phone", "770123456788"), phone);
+        assert_ne!(ring.blind_index("iin", "770123456789"), phone);
+        assert_ne!(ring.blind_index("phone7", "70123456789"), phone, "a kind cannot run into its value");
+    }
+
+    #[test]
+    fn differs_across_index_keys() {
+        let other = ring("ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100");
+        assert_ne!(other.blind_index("iin", "900101300123"), one().blind_index("iin", "900101300123"));
+    }
+
+    #[test]
+    fn does_not_depend_on_the_data_keys() {
+        let index = one().blind_index("iin", "900101300123");
+        let (rotated, _) = one().with_new_key(&crate::KeyId::new("b").unwrap()).unwrap();
+        assert_eq!(rotated.blind_index("iin", "900101300123"), index);
+    }
+
+    #[test]
+    fn matches_hmac_sha256_over_the_length_prefixed_kind_and_value() {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&one().index.0).unwrap();
+        mac.update(b"\0\0\0\0\0\0\0\x03iin900101300123");
+        assert_eq!(one().blind_index("iin", "900101300123"), mac.finalize().into_bytes().to_vec());
+    }
+}
