@@ -1,7 +1,8 @@
 //! The complaints repository: insert (used by the intake writer), read one, list a page,
 //! and the lookups of the status page and of idempotent retries.
 
-use crate::{Db, Result, StoreError, on_db};
+use crate::sealed::{PHONE, Sealer};
+use crate::{Db, Keys, Result, StoreError, on_db};
 use domain::assessment::{Assessment, AssignmentView, StoredTriage};
 use domain::complaint::{
     Channel, Complaint, Language, NewComplaint, Perpetrator, Relation, Reporter, ReporterContact, Sex, Status, Victim,
@@ -28,6 +29,10 @@ pub struct NewRecord {
     /// The versions of the reference data the assessment used.
     pub reference_version: String,
     pub idempotency: Option<Idempotency>,
+    /// The school (or other institution) whose account reported it.
+    pub institution_id: Option<String>,
+    /// Who registered it, for the audit event written with it.
+    pub created_by: domain::audit::AuditActor,
 }
 
 /// The key of an idempotent request, and a hash of its body (to tell a retry from a
@@ -66,13 +71,21 @@ pub struct ListFilter {
     pub received_from: Option<OffsetDateTime>,
     pub received_to: Option<OffsetDateTime>,
     pub after: Option<ComplaintId>,
+    /// Only complaints assigned to this agency.
+    pub agency_id: Option<String>,
+    /// Only complaints reported by this institution.
+    pub institution_id: Option<String>,
+    /// Only complaints whose reporter's phone has this blind index.
+    pub phone_index: Option<Vec<u8>>,
+    /// Only complaints whose reporter or a victim has an IIN with this blind index.
+    pub iin_index: Option<Vec<u8>>,
     pub limit: u32,
 }
 
 const COMPLAINT_COLUMNS: &str = "id, tracking_code, status_pin_hash, channel, received_at, updated_at, region, locality, \
      language, narrative, status, reporter_anonymous, reporter_name, reporter_phone, reporter_relation, \
      reporter_consent_to_contact, reporter_safe_to_contact, reporter_safe_contact_time, idempotency_key, request_hash, \
-     risk_level, risk_computed, priority, triage, reference_version";
+     risk_level, risk_computed, priority, triage, reference_version, reporter_phone_index, institution_id";
 
 /// The columns of a complaint as read back (a macro, so that queries stay literal strings).
 macro_rules! select_complaint {
@@ -91,7 +104,7 @@ macro_rules! assignment_columns {
 }
 
 /// Writes records in the given transaction: three multi-row inserts, however many records.
-pub(crate) async fn insert_all<'c, DB>(tx: &mut sqlx::Transaction<'c, DB>, records: &[&NewRecord]) -> Result<()>
+pub(crate) async fn insert_all<'c, DB>(tx: &mut sqlx::Transaction<'c, DB>, keys: &Keys, records: &[&NewRecord]) -> Result<()>
 where
     DB: sqlx::Database,
     for<'q> <DB as sqlx::Database>::Arguments: sqlx::IntoArguments<DB>,
@@ -120,6 +133,7 @@ where
             Reporter::Anonymous => ReporterContact::default(),
             Reporter::Identified(contact) => contact.clone(),
         };
+        let seal = Sealer::new(keys, "complaints", r.id);
         let at = domain::clock::storable(r.received_at);
         row.push_bind(r.id.0)
             .push_bind(r.tracking_code.as_str().to_owned())
@@ -130,22 +144,24 @@ where
             .push_bind(c.region.code)
             .push_bind(c.locality.clone())
             .push_bind(c.language.as_str())
-            .push_bind(c.narrative.clone())
+            .push_bind(seal.one("narrative", &c.narrative))
             .push_bind(Status::Received.as_str())
             .push_bind(matches!(c.reporter, Reporter::Anonymous))
-            .push_bind(contact.name)
-            .push_bind(contact.phone)
+            .push_bind(seal.opt("reporter_name", contact.name.as_deref()))
+            .push_bind(seal.opt("reporter_phone", contact.phone.as_deref()))
             .push_bind(contact.relation.map(Relation::as_str))
             .push_bind(contact.consent_to_contact)
             .push_bind(contact.safe_to_contact)
-            .push_bind(contact.safe_contact_time)
+            .push_bind(seal.opt("reporter_safe_contact_time", contact.safe_contact_time.as_deref()))
             .push_bind(r.idempotency.as_ref().map(|i| i.key.clone()))
             .push_bind(r.idempotency.as_ref().map(|i| i.request_hash.clone()))
             .push_bind(r.assessment.triage.level.as_str())
             .push_bind(r.assessment.triage.computed.as_str())
             .push_bind(r.assessment.priority.as_str())
             .push_bind(stored_triage(r))
-            .push_bind(r.reference_version.clone());
+            .push_bind(r.reference_version.clone())
+            .push_bind(contact.phone.as_deref().map(|p| keys.fields.blind_index(PHONE, p)))
+            .push_bind(r.institution_id.clone());
     });
     q.build().execute(&mut **tx).await?;
 
@@ -266,15 +282,15 @@ struct ComplaintRow {
     region: String,
     locality: Option<String>,
     language: String,
-    narrative: String,
+    narrative: Vec<u8>,
     status: String,
     reporter_anonymous: bool,
-    reporter_name: Option<String>,
-    reporter_phone: Option<String>,
+    reporter_name: Option<Vec<u8>>,
+    reporter_phone: Option<Vec<u8>>,
     reporter_relation: Option<String>,
     reporter_consent_to_contact: bool,
     reporter_safe_to_contact: bool,
-    reporter_safe_contact_time: Option<String>,
+    reporter_safe_contact_time: Option<Vec<u8>>,
     priority: String,
     triage: String,
 }
@@ -315,19 +331,22 @@ struct PerpetratorRow {
 }
 
 /// One complaint, whole.
-pub async fn get(db: &Db, id: ComplaintId) -> Result<Option<Complaint>> {
+pub async fn get(db: &Db, keys: &Keys, id: ComplaintId) -> Result<Option<Complaint>> {
     let sql = concat!(select_complaint!(), " WHERE id = $1");
     let row: Option<ComplaintRow> = on_db!(db, pool => sqlx::query_as(sql).bind(id.0).fetch_optional(pool).await?);
     let Some(row) = row else { return Ok(None) };
-    Ok(assemble(db, vec![row]).await?.pop())
+    Ok(assemble(db, keys, vec![row]).await?.pop())
 }
 
 /// A page of complaints, newest first.
-pub async fn list(db: &Db, filter: &ListFilter) -> Result<Vec<Complaint>> {
+pub async fn list(db: &Db, keys: &Keys, filter: &ListFilter) -> Result<Vec<Complaint>> {
     let sql = concat!(
         select_complaint!(),
         " WHERE ($1 IS NULL OR region = $1) AND ($2 IS NULL OR channel = $2) AND ($3 IS NULL OR status = $3) \
          AND ($4 IS NULL OR id >= $4) AND ($5 IS NULL OR id < $5) AND ($6 IS NULL OR id < $6) \
+         AND ($8 IS NULL OR id IN (SELECT complaint_id FROM assignments WHERE agency_id = $8)) \
+         AND ($9 IS NULL OR institution_id = $9) AND ($10 IS NULL OR reporter_phone_index = $10) \
+         AND ($11 IS NULL OR reporter_iin_index = $11 OR id IN (SELECT complaint_id FROM complaint_victims WHERE iin_index = $11)) \
          ORDER BY id DESC LIMIT $7"
     );
     // Ids sort by time of receipt: a window of times is a range of ids (no index on the times).
@@ -341,13 +360,17 @@ pub async fn list(db: &Db, filter: &ListFilter) -> Result<Vec<Complaint>> {
         .bind(to)
         .bind(filter.after.map(|id| id.0))
         .bind(i64::from(filter.limit))
+        .bind(filter.agency_id.clone())
+        .bind(filter.institution_id.clone())
+        .bind(filter.phone_index.clone())
+        .bind(filter.iin_index.clone())
         .fetch_all(pool)
         .await?);
-    assemble(db, rows).await
+    assemble(db, keys, rows).await
 }
 
 /// Reads the people of the complaints in `rows` (two queries, whatever the count).
-async fn assemble(db: &Db, rows: Vec<ComplaintRow>) -> Result<Vec<Complaint>> {
+async fn assemble(db: &Db, keys: &Keys, rows: Vec<ComplaintRow>) -> Result<Vec<Complaint>> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
@@ -374,7 +397,7 @@ async fn assemble(db: &Db, rows: Vec<ComplaintRow>) -> Result<Vec<Complaint>> {
                 categories: categories.iter().filter(|c| c.complaint_id == id).map(|c| c.code.clone()).collect(),
                 assignments: assignments.iter().filter(|a| a.complaint_id == id).map(assignment).collect::<Result<_>>()?,
             };
-            complaint(row, people)
+            complaint(keys, row, people)
         })
         .collect()
 }
@@ -416,18 +439,19 @@ fn assignment(a: &AssignmentRow) -> Result<AssignmentView> {
     })
 }
 
-fn complaint(row: ComplaintRow, people: People) -> Result<Complaint> {
+fn complaint(keys: &Keys, row: ComplaintRow, people: People) -> Result<Complaint> {
     let triage: StoredTriage = serde_json::from_str(&row.triage).map_err(|_| corrupt("triage"))?;
+    let sealed = Sealer::new(keys, "complaints", ComplaintId(row.id));
     let reporter = if row.reporter_anonymous {
         Reporter::Anonymous
     } else {
         Reporter::Identified(ReporterContact {
-            name: row.reporter_name,
-            phone: row.reporter_phone,
+            name: sealed.open_opt("reporter_name", row.reporter_name.as_deref())?,
+            phone: sealed.open_opt("reporter_phone", row.reporter_phone.as_deref())?,
             relation: row.reporter_relation.as_deref().map(|r| code(r, Relation::parse)).transpose()?,
             consent_to_contact: row.reporter_consent_to_contact,
             safe_to_contact: row.reporter_safe_to_contact,
-            safe_contact_time: row.reporter_safe_contact_time,
+            safe_contact_time: sealed.open_opt("reporter_safe_contact_time", row.reporter_safe_contact_time.as_deref())?,
         })
     };
     Ok(Complaint {
@@ -441,7 +465,7 @@ fn complaint(row: ComplaintRow, people: People) -> Result<Complaint> {
             region: code(&row.region, Region::by_code)?,
             locality: row.locality,
             language: code(&row.language, Language::parse)?,
-            narrative: row.narrative,
+            narrative: sealed.open("narrative", &row.narrative)?,
             reporter,
             victims: people.victims,
             perpetrators: people.perpetrators,

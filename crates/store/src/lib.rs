@@ -9,13 +9,24 @@
 //! concurrent requests into one transaction (group commit): a complaint is acknowledged
 //! only after the commit that holds it, and one fsync serves many complaints.
 
+pub mod audit;
 pub mod complaints;
 mod db;
 pub mod schema;
+pub mod sealed;
 pub mod test_support;
+pub mod users;
 pub mod writer;
 
 pub use db::{Backend, Db};
+
+/// The keys the store works with: the field keyring (sealing and blind indexes) and the key of
+/// the audit chain.
+#[derive(Debug)]
+pub struct Keys {
+    pub fields: vault::Keyring,
+    pub chain: audit::ChainKey,
+}
 
 /// Why the store could not do what was asked.
 #[derive(Debug, thiserror::Error)]
@@ -26,6 +37,8 @@ pub enum StoreError {
     Migration(#[from] sqlx::migrate::MigrateError),
     #[error("stored data is not valid: {0}")]
     Corrupt(String),
+    #[error("writing out: {0}")]
+    Io(#[from] std::io::Error),
     #[error("the intake writer has stopped")]
     WriterGone,
 }

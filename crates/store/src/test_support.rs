@@ -5,7 +5,10 @@
 //! When `QORGAU_TEST_BACKEND_LOG` names a file, every test run appends a line with its
 //! backend to it, so that CI can prove how many tests ran on PostgreSQL.
 
-use crate::{Backend, Db};
+use crate::audit::ChainKey;
+use crate::{Backend, Db, Keys};
+use std::sync::Arc;
+use vault::{KeyId, Keyring};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{AssertSqlSafe, Connection};
 // Database names here are made of a UUID's hex digits: safe to splice into SQL.
@@ -27,6 +30,8 @@ pub fn backends() -> Vec<Backend> {
 /// A migrated, empty database that disappears with [`TestDb::cleanup`].
 pub struct TestDb {
     pub db: Db,
+    /// Fresh keys for this database.
+    pub keys: Arc<Keys>,
     dir: Option<PathBuf>,
     pg: Option<(PgConnectOptions, String)>,
 }
@@ -40,7 +45,7 @@ impl TestDb {
             Backend::Sqlite => {
                 let dir = std::env::temp_dir().join(format!("qorgau-test-{unique}"));
                 let db = Db::open_data_dir(&dir).await.expect("open a SQLite test database");
-                TestDb { db, dir: Some(dir), pg: None }
+                TestDb { db, keys: Arc::new(keys()), dir: Some(dir), pg: None }
             }
             Backend::Postgres => {
                 let url = std::env::var(POSTGRES_URL_VAR).expect("the PostgreSQL test URL");
@@ -53,11 +58,16 @@ impl TestDb {
                     .expect("create a test database");
                 conn.close().await.ok();
                 let db = Db::open_postgres(admin.clone().database(&name)).await.expect("connect to the test database");
-                TestDb { db, dir: None, pg: Some((admin, name)) }
+                TestDb { db, keys: Arc::new(keys()), dir: None, pg: Some((admin, name)) }
             }
         };
         test_db.db.migrate().await.expect("migrate the test database");
         test_db
+    }
+
+    /// The folder of a SQLite database (its file and journal are inside).
+    pub fn sqlite_dir(&self) -> Option<&std::path::Path> {
+        self.dir.as_deref()
     }
 
     /// Drops the database (PostgreSQL) or deletes its folder (SQLite).
@@ -72,6 +82,13 @@ impl TestDb {
             sqlx::query(AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&mut conn).await.ok();
         }
     }
+}
+
+/// Fresh random field keys and a fixed chain key, for tests.
+pub fn keys() -> Keys {
+    let id = KeyId::new("test-1").expect("a valid key id");
+    let fields = Keyring::from_text(&Keyring::generate(&id)).expect("a generated key file reads back");
+    Keys { fields, chain: ChainKey::new([7; 32]) }
 }
 
 fn log_run(backend: Backend, test: &str) {

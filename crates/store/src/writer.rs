@@ -10,7 +10,9 @@
 //! its records are retried one by one, so one bad record never fails the others.
 
 use crate::complaints::{self, KeyedRecord, NewRecord};
-use crate::{Db, Result, StoreError};
+use crate::{Db, Keys, Result, StoreError};
+use domain::audit::{AuditAction, AuditEntry};
+use std::sync::Arc;
 use domain::ids::{ComplaintId, TrackingCode};
 use sqlx::pool::PoolConnection;
 use sqlx::{Postgres, Sqlite};
@@ -44,9 +46,9 @@ pub struct IntakeWriter {
 
 impl IntakeWriter {
     /// Starts the writer task on `db`. It stops when every handle is dropped.
-    pub fn start(db: Db) -> Self {
+    pub fn start(db: Db, keys: Arc<Keys>) -> Self {
         let (jobs, queue) = mpsc::channel(QUEUE);
-        tokio::spawn(run(db, queue));
+        tokio::spawn(run(db, keys, queue));
         Self { jobs }
     }
 
@@ -75,7 +77,7 @@ impl Connection {
     }
 }
 
-async fn run(db: Db, mut queue: mpsc::Receiver<Job>) {
+async fn run(db: Db, keys: Arc<Keys>, mut queue: mpsc::Receiver<Job>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     let mut connection: Option<Connection> = None;
     while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
@@ -86,7 +88,7 @@ async fn run(db: Db, mut queue: mpsc::Receiver<Job>) {
         };
         let written = match written {
             Ok(mut c) => {
-                let outcome = write_batch(&mut c, &records).await;
+                let outcome = write_batch(&mut c, &keys, &records).await;
                 // After a failure the connection may be broken: take a fresh one next time.
                 if outcome.is_ok() {
                     connection = Some(c);
@@ -106,7 +108,7 @@ async fn run(db: Db, mut queue: mpsc::Receiver<Job>) {
                 tracing::warn!(%error, size = batch.len(), "intake batch failed; writing its records one by one");
                 for job in batch.drain(..) {
                     let outcome = match Connection::acquire(&db).await {
-                        Ok(mut c) => write_batch(&mut c, &[&job.record]).await.map(|mut o| o.remove(0)),
+                        Ok(mut c) => write_batch(&mut c, &keys, &[&job.record]).await.map(|mut o| o.remove(0)),
                         Err(e) => Err(e),
                     };
                     if let Err(error) = &outcome {
@@ -121,9 +123,9 @@ async fn run(db: Db, mut queue: mpsc::Receiver<Job>) {
 
 /// The body of [`write_batch`], compiled for each backend's connection.
 macro_rules! write_batch_on {
-    ($connection:expr, $records:expr) => {{
+    ($connection:expr, $begin:literal, $keys:expr, $records:expr) => {{
         let records = $records;
-        let mut tx = sqlx::Connection::begin(&mut **$connection).await?;
+        let mut tx = sqlx::Connection::begin_with(&mut **$connection, $begin).await?;
         let mut outcomes = Vec::with_capacity(records.len());
         let mut new = Vec::with_capacity(records.len());
         // Keys met in this batch, with the complaint each stands for.
@@ -160,16 +162,31 @@ macro_rules! write_batch_on {
                 }
             });
         }
-        complaints::insert_all(&mut tx, &new).await?;
+        complaints::insert_all(&mut tx, $keys, &new).await?;
+        crate::audit::append_in(&mut tx, &$keys.chain, &creation_events(&new)).await?;
         tx.commit().await?;
         Ok(outcomes)
     }};
 }
 
 /// Writes the records that are new in one transaction, and tells each record's fate.
-async fn write_batch(connection: &mut Connection, records: &[&NewRecord]) -> Result<Vec<Outcome>> {
+/// On SQLite the transaction takes the write lock at once: it reads (idempotency keys) before
+/// it writes, and a deferred one would fail if another connection wrote in between.
+async fn write_batch(connection: &mut Connection, keys: &Keys, records: &[&NewRecord]) -> Result<Vec<Outcome>> {
     match connection {
-        Connection::Sqlite(c) => write_batch_on!(c, records),
-        Connection::Pg(c) => write_batch_on!(c, records),
+        Connection::Sqlite(c) => write_batch_on!(c, "BEGIN IMMEDIATE", keys, records),
+        Connection::Pg(c) => write_batch_on!(c, "BEGIN", keys, records),
     }
+}
+
+/// One audit event per complaint created, naming who registered it.
+fn creation_events(records: &[&NewRecord]) -> Vec<AuditEntry> {
+    records
+        .iter()
+        .map(|r| {
+            AuditEntry::new(r.received_at, r.created_by.clone(), AuditAction::ComplaintCreate)
+                .on("complaint", r.id.0)
+                .with("channel", r.complaint.channel.as_str())
+        })
+        .collect()
 }

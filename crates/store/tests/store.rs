@@ -11,18 +11,19 @@ use std::sync::OnceLock;
 use store::complaints::{self, Idempotency, ListFilter, NewRecord};
 use store::test_support::{TestDb, backends};
 use store::writer::{IntakeWriter, Outcome};
-use store::{Backend, Db};
+use std::sync::Arc;
+use store::{Backend, Db, Keys};
 use time::OffsetDateTime;
 use time::macros::datetime;
 
 async fn on_each_backend<F, Fut>(test: &str, body: F)
 where
-    F: Fn(Db) -> Fut,
+    F: Fn(Db, Arc<Keys>) -> Fut,
     Fut: Future<Output = ()>,
 {
     for backend in backends() {
         let test_db = TestDb::fresh(backend, test).await;
-        body(test_db.db.clone()).await;
+        body(test_db.db.clone(), test_db.keys.clone()).await;
         test_db.cleanup().await;
     }
 }
@@ -48,6 +49,8 @@ fn record(seed: u64, at: OffsetDateTime, channel: Option<Channel>) -> NewRecord 
         assessment,
         reference_version: reference.version().to_owned(),
         idempotency: None,
+        institution_id: None,
+        created_by: domain::audit::AuditActor::system(),
     }
 }
 
@@ -70,14 +73,14 @@ async fn both_backends_define_the_same_tables_and_columns() {
 
 #[tokio::test]
 async fn a_written_complaint_reads_back_whole() {
-    on_each_backend("reads_back_whole", |db| async move {
-        let writer = IntakeWriter::start(db.clone());
+    on_each_backend("reads_back_whole", |db, keys| async move {
+        let writer = IntakeWriter::start(db.clone(), keys.clone());
         let at = datetime!(2026-11-25 09:30:15.123 UTC);
         let r = record(42, at, Some(Channel::Phone));
         let outcome = writer.write(r.clone()).await.unwrap();
         assert_eq!(outcome, Outcome::Created { id: r.id, tracking_code: r.tracking_code.clone() });
 
-        let stored = complaints::get(&db, r.id).await.unwrap().expect("stored");
+        let stored = complaints::get(&db, &keys, r.id).await.unwrap().expect("stored");
         let expected = domain::complaint::NewComplaint { categories: r.assessment.categories.clone(), ..r.complaint.clone() };
         assert_eq!(stored.details, expected);
         assert_eq!(stored.risk, r.assessment.risk_view());
@@ -110,15 +113,15 @@ async fn a_written_complaint_reads_back_whole() {
         assert_eq!((status.id, status.status_pin_hash), (r.id, r.status_pin_hash));
         let unknown = TrackingCode::from_random(1);
         assert!(complaints::find_for_status(&db, &unknown).await.unwrap().is_none());
-        assert!(complaints::get(&db, ComplaintId(uuid::Uuid::now_v7())).await.unwrap().is_none());
+        assert!(complaints::get(&db, &keys, ComplaintId(uuid::Uuid::now_v7())).await.unwrap().is_none());
     })
     .await;
 }
 
 #[tokio::test]
 async fn concurrent_writes_are_all_committed() {
-    on_each_backend("concurrent_writes", |db| async move {
-        let writer = IntakeWriter::start(db.clone());
+    on_each_backend("concurrent_writes", |db, keys| async move {
+        let writer = IntakeWriter::start(db.clone(), keys.clone());
         let at = datetime!(2026-11-25 10:00 UTC);
         let tasks: Vec<_> = (0..300u64)
             .map(|seed| {
@@ -141,8 +144,8 @@ async fn concurrent_writes_are_all_committed() {
 
 #[tokio::test]
 async fn idempotency_keys_return_the_first_complaint() {
-    on_each_backend("idempotency", |db| async move {
-        let writer = IntakeWriter::start(db.clone());
+    on_each_backend("idempotency", |db, keys| async move {
+        let writer = IntakeWriter::start(db.clone(), keys.clone());
         let at = datetime!(2026-11-25 10:00 UTC);
         let keyed = |seed: u64, hash: u8| NewRecord {
             idempotency: Some(Idempotency { key: "retry-me".into(), request_hash: vec![hash; 32] }),
@@ -164,8 +167,8 @@ async fn idempotency_keys_return_the_first_complaint() {
 
 #[tokio::test]
 async fn lists_filter_and_page_newest_first() {
-    on_each_backend("list", |db| async move {
-        let writer = IntakeWriter::start(db.clone());
+    on_each_backend("list", |db, keys| async move {
+        let writer = IntakeWriter::start(db.clone(), keys.clone());
         let start = datetime!(2026-11-20 00:00 UTC);
         let mut written = Vec::new();
         for i in 0..25u64 {
@@ -176,8 +179,8 @@ async fn lists_filter_and_page_newest_first() {
             written.push(r);
         }
         let page = |filter: ListFilter| {
-            let db = db.clone();
-            async move { complaints::list(&db, &filter).await.unwrap() }
+            let (db, keys) = (db.clone(), keys.clone());
+            async move { complaints::list(&db, &keys, &filter).await.unwrap() }
         };
         let first = page(ListFilter { limit: 10, ..Default::default() }).await;
         assert_eq!(
