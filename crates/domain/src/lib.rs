@@ -12,6 +12,7 @@ pub mod complaint;
 pub mod data;
 pub mod error;
 pub mod ids;
+pub mod iin;
 pub mod priority;
 pub mod reference;
 pub mod region;
