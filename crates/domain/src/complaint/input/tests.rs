@@ -2,9 +2,10 @@
 
 use super::*;
 use crate::complaint::{Reporter, Sex};
+use crate::iin::Iin;
 use crate::taxonomy::Taxonomy;
 use serde_json::json;
-use time::macros::datetime;
+use time::macros::{date, datetime};
 
 const NOW: OffsetDateTime = datetime!(2026-11-25 10:00 UTC);
 
@@ -246,9 +247,10 @@ fn iin_errors_say_what_is_wrong() {
 }
 
 #[test]
+#[rustfmt::skip] // keeps date!(YYYY-MM-DD) readable
 fn the_birth_year_comes_from_the_iin_only_when_no_age_is_given() {
-    let minor_iin = crate::iin::Iin::synthetic(time::macros::date!(2012 - 05 - 01), Sex::Female, 1).unwrap();
-    let future_iin = crate::iin::Iin::synthetic(time::macros::date!(2090 - 01 - 01), Sex::Male, 1).unwrap();
+    let minor_iin = Iin::synthetic(date!(2012-05-01), Sex::Female, 1).unwrap();
+    let future_iin = Iin::synthetic(date!(2090-01-01), Sex::Male, 1).unwrap();
     let cases = [
         (json!({"iin": "050715600421"}), None, Some(2005), Some(false)),
         (json!({"iin": minor_iin.as_str()}), None, Some(2012), Some(true)),
