@@ -8,7 +8,7 @@
 //! - digit 7: century and sex: 1/2 born in the 1800s, 3/4 in the 1900s, 5/6 in the 2000s,
 //!   odd for a man, even for a woman;
 //! - digits 8–11: a serial;
-//! - digit 12: the check digit: Σ digit[i] × i for i = 1..11, mod 11; if that is 10, the
+//! - digit 12: the check digit: `Σ digit[i] × i` for i = 1..11, mod 11; if that is 10, the
 //!   same with the weights 3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2; if that is 10 again, no
 //!   number with those 11 digits is valid.
 //!

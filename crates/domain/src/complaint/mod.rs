@@ -60,7 +60,7 @@ pub struct ReporterContact {
     pub name: Option<String>,
     /// E.164, e.g. `+77011234567`.
     pub phone: Option<String>,
-    /// The reporter's IIN: 12 digits, checked (see [`crate::iin`]).
+    /// The reporter's IIN: 12 digits, with a real date of birth and a matching check digit.
     #[schema(example = "850314401236")]
     pub iin: Option<String>,
     pub relation: Option<Relation>,
@@ -81,7 +81,7 @@ impl Reporter {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, ToSchema)]
 pub struct Victim {
     pub name: Option<String>,
-    /// 12 digits, checked (see [`crate::iin`]).
+    /// The IIN: 12 digits, with a real date of birth and a matching check digit.
     #[schema(example = "050715600421")]
     pub iin: Option<String>,
     pub age: Option<u8>,
