@@ -13,6 +13,7 @@ pub mod complaint;
 pub mod data;
 pub mod error;
 pub mod ids;
+pub mod iin;
 pub mod policy;
 pub mod priority;
 pub mod reference;

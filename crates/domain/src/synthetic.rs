@@ -2,12 +2,19 @@
 //! nobody. Deterministic from a seed (this crate has no randomness of its own), so a test
 //! or a benchmark run can be repeated.
 //!
-//! Names are marked synthetic and phone numbers use the reserved-looking `+7 700 000 ….`
-//! range, so that nothing here can be mistaken for a real person's data.
+//! Names and addresses are marked synthetic and phone numbers use the reserved-looking
+//! `+7 700 000 ….` range, so that nothing here can be mistaken for a real person's data.
+//! IINs are built by [`Iin::synthetic`] from a random date and serial: they pass the check,
+//! as the forms need, but IINs have no reserved range, so one may by chance equal a real
+//! person's number. That is why an IIN here always comes with a name marked synthetic, and
+//! why these complaints must never be mixed with real ones.
 
 use crate::complaint::{Channel, Relation, Sex};
+use crate::iin::Iin;
 use crate::region::REGIONS;
 use serde_json::{Value, json};
+use time::macros::date;
+use time::{Date, Duration};
 
 const NARRATIVES: [(&str, &str); 9] = [
     ("ru", "Соседи слышат крики и удары из квартиры почти каждый вечер. Ребёнок боится идти домой."),
@@ -43,6 +50,19 @@ impl Mix {
 
     fn chance(&mut self, percent: u64) -> bool {
         self.next() % 100 < percent
+    }
+
+    /// A name marked synthetic, e.g. `Synthetic Victim 42`.
+    fn name(&mut self, role: &str) -> String {
+        format!("Synthetic {role} {}", self.below(10_000))
+    }
+
+    /// A valid IIN for someone of `sex` born in the `years` years from `from`; `None` for
+    /// `Sex::Unknown`, or in the one case in about 121 where the drawn serial has no check
+    /// digit.
+    fn iin(&mut self, sex: Sex, from: Date, years: usize) -> Option<String> {
+        let born = from + Duration::days(self.below(years * 365) as i64);
+        Iin::synthetic(born, sex, self.below(10_000) as u16).map(|iin| iin.as_str().to_owned())
     }
 }
 
@@ -82,31 +102,9 @@ pub fn complaint_json(seed: u64, channel: Option<Channel>) -> Value {
     let mut mix = Mix(seed);
     let (language, narrative) = *mix.pick(&NARRATIVES);
     let channel = channel.unwrap_or(*mix.pick(Channel::ALL));
-    let victims: Vec<Value> = (0..1 + mix.below(3))
-        .map(|_| {
-            let sex = mix.pick(&[Sex::Female, Sex::Female, Sex::Male, Sex::Unknown]).as_str();
-            if mix.chance(70) {
-                json!({"age": mix.below(60), "sex": sex, "disability": mix.chance(8)})
-            } else {
-                json!({"minor": true, "sex": sex})
-            }
-        })
-        .collect();
-    let perpetrators: Vec<Value> = (0..mix.below(3))
-        .map(|_| json!({"relation": mix.pick(Relation::ALL).as_str(), "sex": mix.pick(&[Sex::Male, Sex::Female]).as_str()}))
-        .collect();
-    let reporter = if mix.chance(40) {
-        json!({"anonymous": true})
-    } else {
-        json!({
-            "name": format!("Synthetic Reporter {}", mix.below(10_000)),
-            "phone": format!("+7 700 000 {:02} {:02}", mix.below(100), mix.below(100)),
-            "relation": mix.pick(Relation::ALL).as_str(),
-            "consent_to_contact": true,
-            "safe_to_contact": mix.chance(70),
-            "safe_contact_time": "after 18:00",
-        })
-    };
+    let victims: Vec<Value> = (0..1 + mix.below(3)).map(|_| victim(&mut mix)).collect();
+    let perpetrators: Vec<Value> = (0..mix.below(3)).map(|_| perpetrator(&mut mix)).collect();
+    let reporter = reporter(&mut mix);
     let categories: Vec<&str> = (0..mix.below(3)).map(|_| *mix.pick(&CATEGORIES)).fold(Vec::new(), |mut v, c| {
         if !v.contains(&c) {
             v.push(c);
@@ -115,17 +113,69 @@ pub fn complaint_json(seed: u64, channel: Option<Channel>) -> Value {
     });
     let answers: serde_json::Map<String, Value> =
         (0..mix.below(5)).map(|_| ((*mix.pick(&YES_ITEMS)).to_owned(), Value::Bool(true))).collect();
+    let address = mix.chance(50).then(|| format!("Synthetic street {}, flat {}", 1 + mix.below(200), 1 + mix.below(300)));
     json!({
         "channel": channel.as_str(),
         "categories": categories,
         "triage": {"answers": answers, "incidents_past_year": mix.below(5)},
         "region": mix.pick(&REGIONS).code,
         "locality": format!("Synthetic district {}", mix.below(50)),
+        "address": address,
         "language": language,
         "narrative": narrative,
         "reporter": reporter,
         "victims": victims,
         "perpetrators": perpetrators,
+    })
+}
+
+/// Victims with an IIN are born 1960–2019, so that the birth year read from it is never in
+/// the future; reporters with one, 1950–2004.
+#[rustfmt::skip] // keeps date!(YYYY-MM-DD) readable
+const VICTIMS_BORN_FROM: Date = date!(1960-01-01);
+#[rustfmt::skip] // keeps date!(YYYY-MM-DD) readable
+const REPORTERS_BORN_FROM: Date = date!(1950-01-01);
+
+/// A victim known by age, by IIN, or only as a minor; named when they have an IIN, and
+/// sometimes otherwise.
+fn victim(mix: &mut Mix) -> Value {
+    let sex = *mix.pick(&[Sex::Female, Sex::Female, Sex::Male, Sex::Unknown]);
+    let mut victim = match (mix.below(10), sex) {
+        (0..=5, _) | (6..=7, Sex::Unknown) => json!({"age": mix.below(60), "disability": mix.chance(8)}),
+        (6..=7, _) => json!({"iin": mix.iin(sex, VICTIMS_BORN_FROM, 60)}),
+        _ => json!({"minor": true}),
+    };
+    victim["sex"] = sex.as_str().into();
+    if victim["iin"].is_string() || mix.chance(30) {
+        victim["name"] = mix.name("Victim").into();
+    }
+    victim
+}
+
+fn perpetrator(mix: &mut Mix) -> Value {
+    let mut perpetrator =
+        json!({"relation": mix.pick(Relation::ALL).as_str(), "sex": mix.pick(&[Sex::Male, Sex::Female]).as_str()});
+    if mix.chance(30) {
+        perpetrator["name"] = mix.name("Perpetrator").into();
+    }
+    perpetrator
+}
+
+/// Anonymous, or named with a phone and sometimes an IIN.
+fn reporter(mix: &mut Mix) -> Value {
+    if mix.chance(40) {
+        return json!({"anonymous": true});
+    }
+    let sex = *mix.pick(&[Sex::Female, Sex::Male]);
+    let iin = if mix.chance(30) { mix.iin(sex, REPORTERS_BORN_FROM, 55) } else { None };
+    json!({
+        "name": mix.name("Reporter"),
+        "phone": format!("+7 700 000 {:02} {:02}", mix.below(100), mix.below(100)),
+        "iin": iin,
+        "relation": mix.pick(Relation::ALL).as_str(),
+        "consent_to_contact": true,
+        "safe_to_contact": mix.chance(70),
+        "safe_contact_time": "after 18:00",
     })
 }
 
@@ -147,5 +197,61 @@ mod tests {
         assert!(regions.len() > 15, "only {} regions", regions.len());
         assert_eq!(complaint_json(7, None), complaint_json(7, None));
         assert_ne!(complaint_json(7, None), complaint_json(8, None));
+    }
+
+    /// How many of 500 complaints have each personal field.
+    #[derive(Debug, Default)]
+    struct Seen {
+        addresses: usize,
+        reporter_iins: usize,
+        victim_names: usize,
+        victim_iins: usize,
+        named_perpetrators: usize,
+        unnamed_perpetrators: usize,
+    }
+
+    /// Counts the personal fields of 500 complaints, checking each one on the way: names
+    /// marked synthetic, and a victim's birth year read from their IIN.
+    fn personal_fields() -> Seen {
+        let now = time::macros::datetime!(2026-11-25 10:00 UTC);
+        let taxonomy = crate::taxonomy::Taxonomy::embedded();
+        let mut seen = Seen::default();
+        let synthetic = |name: &Option<String>| name.as_deref().is_none_or(|n| n.starts_with("Synthetic "));
+        for seed in 0..500 {
+            let body = complaint_json(seed, None).to_string();
+            let c = ComplaintInput::from_json(body.as_bytes()).unwrap().validate(now, &taxonomy).unwrap();
+            seen.addresses += usize::from(c.address.as_deref().is_some_and(|a| a.starts_with("Synthetic street ")));
+            if let crate::complaint::Reporter::Identified(r) = &c.reporter {
+                assert!(synthetic(&r.name));
+                seen.reporter_iins += usize::from(r.iin.is_some());
+            }
+            for v in &c.victims {
+                assert!(synthetic(&v.name) && (v.iin.is_none() || v.name.is_some()));
+                let by_iin = v.iin.as_deref().map(|i| Iin::parse(i).unwrap().birth_date().year() as u16);
+                assert!(by_iin.is_none() || by_iin == v.birth_year, "the birth year comes from the IIN");
+                seen.victim_names += usize::from(v.name.is_some());
+                seen.victim_iins += usize::from(v.iin.is_some());
+            }
+            for p in &c.perpetrators {
+                assert!(synthetic(&p.name));
+                seen.named_perpetrators += usize::from(p.name.is_some());
+                seen.unnamed_perpetrators += usize::from(p.name.is_none());
+            }
+        }
+        seen
+    }
+
+    #[test]
+    fn some_complaints_name_people_give_iins_and_an_address_all_synthetic() {
+        let seen = personal_fields();
+        let counts = [
+            seen.addresses,
+            seen.reporter_iins,
+            seen.victim_names,
+            seen.victim_iins,
+            seen.named_perpetrators,
+            seen.unnamed_perpetrators,
+        ];
+        assert!(counts.iter().all(|n| *n >= 30), "{seen:?}");
     }
 }

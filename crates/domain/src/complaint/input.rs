@@ -2,10 +2,16 @@
 //!
 //! Fields are read as loose JSON values, so that a wrong type in one field is reported
 //! next to every other bad field instead of failing the whole request at the first one.
+//!
+//! Personal fields (names, the address, IINs) are all optional: a frightened reporter who
+//! gives none of them must still get through. An IIN that is given is checked (see
+//! [`crate::iin`]), so that a typo is caught while the reporter can still be asked again,
+//! and is kept as its 12 digits.
 
 use super::codes::{Channel, Language, Relation, Sex};
 use super::{NewComplaint, Perpetrator, Reporter, ReporterContact, Victim};
 use crate::error::{Error, Errors};
+use crate::iin::Iin;
 use crate::region::Region;
 use crate::taxonomy::Taxonomy;
 use crate::triage::Answers;
@@ -18,6 +24,7 @@ use utoipa::ToSchema;
 pub mod limits {
     pub const NARRATIVE_CHARS: usize = 10_000;
     pub const SHORT_TEXT_CHARS: usize = 200;
+    pub const ADDRESS_CHARS: usize = 500;
     pub const PEOPLE: usize = 20;
     pub const MAX_AGE: i64 = 120;
     pub const EARLIEST_BIRTH_YEAR: i64 = 1900;
@@ -38,6 +45,9 @@ pub struct ComplaintInput {
     /// Town, district or village, up to 200 characters.
     #[schema(value_type = Option<String>)]
     pub locality: Option<Value>,
+    /// Where the victim can be found (street, house, flat, landmarks), up to 500 characters.
+    #[schema(value_type = Option<String>, example = "Synthetic street 1, flat 2")]
+    pub address: Option<Value>,
     /// kk, ru or en: the language the reporter speaks.
     #[schema(value_type = String)]
     pub language: Option<Value>,
@@ -61,7 +71,7 @@ pub struct ComplaintInput {
     pub triage: Option<Value>,
 }
 
-/// The reporter. With `anonymous: true`, no name or phone may be given.
+/// The reporter. With `anonymous: true`, no name, phone or IIN may be given.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct ReporterInput {
     #[schema(value_type = Option<bool>)]
@@ -71,6 +81,10 @@ pub struct ReporterInput {
     /// A Kazakhstan number (`+7 701 123 45 67`, `8 701 …`) or any E.164 number.
     #[schema(value_type = Option<String>)]
     pub phone: Option<Value>,
+    /// The reporter's IIN: 12 digits (spaces or hyphens may separate them) with a real date
+    /// of birth and a matching check digit.
+    #[schema(value_type = Option<String>, example = "850314401236")]
+    pub iin: Option<Value>,
     /// The reporter's relation to the victim (`self` if they are the victim).
     #[schema(value_type = Option<String>)]
     pub relation: Option<Value>,
@@ -88,6 +102,14 @@ pub struct ReporterInput {
 /// much is known.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct VictimInput {
+    /// Up to 200 characters.
+    #[schema(value_type = Option<String>)]
+    pub name: Option<Value>,
+    /// 12 digits (spaces or hyphens may separate them) with a real date of birth and a
+    /// matching check digit. With neither `age` nor `birth_year`, the birth year is read
+    /// from it.
+    #[schema(value_type = Option<String>, example = "050715600421")]
+    pub iin: Option<Value>,
     #[schema(value_type = Option<u8>)]
     pub age: Option<Value>,
     #[schema(value_type = Option<u16>)]
@@ -104,6 +126,9 @@ pub struct VictimInput {
 /// A person alleged to have done harm.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 pub struct PerpetratorInput {
+    /// Up to 200 characters.
+    #[schema(value_type = Option<String>)]
+    pub name: Option<Value>,
     /// Their relation to the victim.
     #[schema(value_type = Option<String>)]
     pub relation: Option<Value>,
@@ -135,6 +160,7 @@ impl ComplaintInput {
         let language = read.required(self.language, "language", |r, v, f| r.code(v, f, Language::parse, Language::codes));
         let narrative = read.required(self.narrative, "narrative", |r, v, f| r.text(v, f, limits::NARRATIVE_CHARS));
         let locality = read.optional(self.locality, "locality", |r, v, f| r.text(v, f, limits::SHORT_TEXT_CHARS));
+        let address = read.optional(self.address, "address", |r, v, f| r.text(v, f, limits::ADDRESS_CHARS));
         let reporter = read.reporter(self.reporter);
         let year = i64::from(now.year());
         let victims = read.list(self.victims, "victims", |r, v: VictimInput, f| r.victim(v, f, year));
@@ -145,6 +171,7 @@ impl ComplaintInput {
             channel: channel.expect("checked"),
             region: region.expect("checked"),
             locality,
+            address,
             language: language.expect("checked"),
             narrative: narrative.expect("checked"),
             reporter: reporter.expect("checked"),
@@ -279,7 +306,7 @@ impl Reader<'_> {
     }
 
     fn reporter(&mut self, value: Option<Value>) -> Option<Reporter> {
-        let input = match present(value) {
+        let mut input = match present(value) {
             None => return Some(Reporter::Anonymous),
             Some(v @ Value::Object(_)) => serde_json::from_value::<ReporterInput>(v).unwrap_or_default(),
             Some(_) => {
@@ -288,10 +315,19 @@ impl Reader<'_> {
             }
         };
         let before = self.errors.len();
-        let anonymous = self.optional(input.anonymous, "reporter.anonymous", Self::boolean);
-        let contact = ReporterContact {
+        let anonymous = self.optional(input.anonymous.take(), "reporter.anonymous", Self::boolean);
+        let contact = self.contact(input);
+        if self.errors.len() > before {
+            return None;
+        }
+        self.reporter_kind(anonymous, contact)
+    }
+
+    fn contact(&mut self, input: ReporterInput) -> ReporterContact {
+        ReporterContact {
             name: self.optional(input.name, "reporter.name", |r, v, f| r.text(v, f, limits::SHORT_TEXT_CHARS)),
             phone: self.optional(input.phone, "reporter.phone", Self::phone),
+            iin: self.optional(input.iin, "reporter.iin", Self::iin).map(|iin| iin.as_str().to_owned()),
             relation: self
                 .optional(input.relation, "reporter.relation", |r, v, f| r.code(v, f, Relation::parse, Relation::codes)),
             consent_to_contact: self
@@ -301,14 +337,15 @@ impl Reader<'_> {
             safe_contact_time: self.optional(input.safe_contact_time, "reporter.safe_contact_time", |r, v, f| {
                 r.text(v, f, limits::SHORT_TEXT_CHARS)
             }),
-        };
-        if self.errors.len() > before {
-            return None;
         }
-        let identifies = contact.name.is_some() || contact.phone.is_some();
+    }
+
+    /// Anonymous or identified, by what was said and given; an error when they disagree.
+    fn reporter_kind(&mut self, anonymous: Option<bool>, contact: ReporterContact) -> Option<Reporter> {
+        let identifies = contact.name.is_some() || contact.phone.is_some() || contact.iin.is_some();
         match anonymous {
             Some(true) if identifies => {
-                self.errors.push("reporter.anonymous", "conflict", "an anonymous reporter gives no name or phone");
+                self.errors.push("reporter.anonymous", "conflict", "an anonymous reporter gives no name, phone or IIN");
                 None
             }
             Some(true) => Some(Reporter::Anonymous),
@@ -335,38 +372,65 @@ impl Reader<'_> {
         normalised
     }
 
+    /// An IIN, checked (see [`crate::iin`]).
+    fn iin(&mut self, value: Value, field: &str) -> Option<Iin> {
+        let raw = self.text(value, field, limits::SHORT_TEXT_CHARS)?;
+        Iin::parse(&raw).map_err(|e| self.errors.push(field, "invalid_iin", e.to_string())).ok()
+    }
+
     fn victim(&mut self, input: VictimInput, path: &str, year: i64) -> Option<Victim> {
         let before = self.errors.len();
-        let age = self.optional(input.age, &format!("{path}.age"), |r, v, f| r.integer(v, f, 0, limits::MAX_AGE));
-        let birth_year = self.optional(input.birth_year, &format!("{path}.birth_year"), |r, v, f| {
-            r.integer(v, f, limits::EARLIEST_BIRTH_YEAR, year)
-        });
-        let sex = self.optional(input.sex, &format!("{path}.sex"), |r, v, f| r.code(v, f, Sex::parse, Sex::codes));
-        let stated_minor = self.optional(input.minor, &format!("{path}.minor"), Self::boolean);
-        let disability = self.optional(input.disability, &format!("{path}.disability"), Self::boolean);
+        let at = |name: &str| format!("{path}.{name}");
+        let name = self.optional(input.name, &at("name"), |r, v, f| r.text(v, f, limits::SHORT_TEXT_CHARS));
+        let iin = self.optional(input.iin, &at("iin"), Self::iin);
+        let age = self.optional(input.age, &at("age"), |r, v, f| r.integer(v, f, 0, limits::MAX_AGE));
+        let birth_year =
+            self.optional(input.birth_year, &at("birth_year"), |r, v, f| r.integer(v, f, limits::EARLIEST_BIRTH_YEAR, year));
+        let sex = self.optional(input.sex, &at("sex"), |r, v, f| r.code(v, f, Sex::parse, Sex::codes));
+        let stated_minor = self.optional(input.minor, &at("minor"), Self::boolean);
+        let disability = self.optional(input.disability, &at("disability"), Self::boolean);
         if self.errors.len() > before {
             return None;
         }
+        let birth_year = match (age, birth_year, &iin) {
+            (None, None, Some(iin)) => birth_year_of(iin, year),
+            _ => birth_year,
+        };
+        let minor = self.minor(path, year, (age, birth_year), stated_minor)?;
+        Some(Victim {
+            name,
+            iin: iin.map(|iin| iin.as_str().to_owned()),
+            age: age.map(|a| a as u8),
+            birth_year: birth_year.map(|b| b as u16),
+            sex: sex.unwrap_or_default(),
+            minor,
+            disability,
+        })
+    }
+
+    /// Whether a victim is a minor, from the age or birth year, else as stated; `None` (an
+    /// error pushed) when these disagree.
+    fn minor(
+        &mut self,
+        path: &str,
+        year: i64,
+        (age, birth_year): (Option<i64>, Option<i64>),
+        stated: Option<bool>,
+    ) -> Option<Option<bool>> {
         if let (Some(age), Some(born)) = (age, birth_year)
             && (year - born - age).abs() > 1
         {
             self.errors.push(format!("{path}.birth_year"), "conflict", "the age and the birth year disagree");
             return None;
         }
-        let derived_minor = age.map(|a| a < 18).or(birth_year.map(|b| year - b <= 18));
-        if let (Some(derived), Some(stated)) = (derived_minor, stated_minor)
+        let derived = age.map(|a| a < 18).or(birth_year.map(|b| year - b <= 18));
+        if let (Some(derived), Some(stated)) = (derived, stated)
             && derived != stated
         {
             self.errors.push(format!("{path}.minor"), "conflict", "the age says otherwise");
             return None;
         }
-        Some(Victim {
-            age: age.map(|a| a as u8),
-            birth_year: birth_year.map(|b| b as u16),
-            sex: sex.unwrap_or_default(),
-            minor: derived_minor.or(stated_minor),
-            disability,
-        })
+        Some(derived.or(stated))
     }
 
     /// Category codes that exist, each once, primary first.
@@ -399,12 +463,22 @@ impl Reader<'_> {
 
     fn perpetrator(&mut self, input: PerpetratorInput, path: &str) -> Option<Perpetrator> {
         let before = self.errors.len();
+        let name = self.optional(input.name, &format!("{path}.name"), |r, v, f| r.text(v, f, limits::SHORT_TEXT_CHARS));
         let relation =
             self.optional(input.relation, &format!("{path}.relation"), |r, v, f| r.code(v, f, Relation::parse, Relation::codes));
         let sex = self.optional(input.sex, &format!("{path}.sex"), |r, v, f| r.code(v, f, Sex::parse, Sex::codes));
-        (self.errors.len() == before)
-            .then(|| Perpetrator { relation: relation.unwrap_or_default(), sex: sex.unwrap_or_default() })
+        (self.errors.len() == before).then(|| Perpetrator {
+            name,
+            relation: relation.unwrap_or_default(),
+            sex: sex.unwrap_or_default(),
+        })
     }
+}
+
+/// The year of an IIN's date of birth, if `birth_year` would accept it.
+fn birth_year_of(iin: &Iin, year: i64) -> Option<i64> {
+    let born = i64::from(iin.birth_date().year());
+    (limits::EARLIEST_BIRTH_YEAR..=year).contains(&born).then_some(born)
 }
 
 /// Absent, `null` and blank text all mean "not given".

@@ -27,6 +27,8 @@ pub struct NewComplaint {
     #[schema(value_type = String, example = "KZ-71")]
     pub region: &'static Region,
     pub locality: Option<String>,
+    /// Where the victim can be found (street, house, flat, landmarks), in the reporter's words.
+    pub address: Option<String>,
     pub language: Language,
     pub narrative: String,
     pub reporter: Reporter,
@@ -59,6 +61,9 @@ pub struct ReporterContact {
     pub name: Option<String>,
     /// E.164, e.g. `+77011234567`.
     pub phone: Option<String>,
+    /// The reporter's IIN: 12 digits, with a real date of birth and a matching check digit.
+    #[schema(example = "850314401236")]
+    pub iin: Option<String>,
     pub relation: Option<Relation>,
     pub consent_to_contact: bool,
     pub safe_to_contact: bool,
@@ -76,7 +81,12 @@ impl Reporter {
 /// A person harmed (or at risk).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, ToSchema)]
 pub struct Victim {
+    pub name: Option<String>,
+    /// The IIN: 12 digits, with a real date of birth and a matching check digit.
+    #[schema(example = "050715600421")]
+    pub iin: Option<String>,
     pub age: Option<u8>,
+    /// As given, or the year of the IIN's date of birth when neither age nor birth year was.
     pub birth_year: Option<u16>,
     pub sex: Sex,
     /// Under 18, derived from the age or birth year when known. With only a birth year, a
@@ -88,6 +98,7 @@ pub struct Victim {
 /// A person the complaint says did harm.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, ToSchema)]
 pub struct Perpetrator {
+    pub name: Option<String>,
     /// Their relation to the victim.
     pub relation: Relation,
     pub sex: Sex,

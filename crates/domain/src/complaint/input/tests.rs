@@ -2,9 +2,10 @@
 
 use super::*;
 use crate::complaint::{Reporter, Sex};
+use crate::iin::Iin;
 use crate::taxonomy::Taxonomy;
 use serde_json::json;
-use time::macros::datetime;
+use time::macros::{date, datetime};
 
 const NOW: OffsetDateTime = datetime!(2026-11-25 10:00 UTC);
 
@@ -106,6 +107,21 @@ fn field_rules() {
             vec![("categories[1]", "unknown_value"), ("categories[2]", "duplicate")],
         ),
         (with(json!({"categories": "battery"})), vec![("categories", "expected_list")]),
+        (with(json!({"address": "x".repeat(501)})), vec![("address", "too_long")]),
+        (with(json!({"address": ["Synthetic street"]})), vec![("address", "expected_text")]),
+        (with(json!({"victims": [{"name": "x".repeat(201)}]})), vec![("victims[0].name", "too_long")]),
+        (with(json!({"victims": [{"iin": "850314401237"}]})), vec![("victims[0].iin", "invalid_iin")]),
+        (with(json!({"victims": [{"iin": 850314401236u64}]})), vec![("victims[0].iin", "expected_text")]),
+        (with(json!({"victims": [{"iin": "x".repeat(201)}]})), vec![("victims[0].iin", "too_long")]),
+        // Born 15 July 2005: 21 in 2026.
+        (with(json!({"victims": [{"iin": "050715600421", "minor": true}]})), vec![("victims[0].minor", "conflict")]),
+        (with(json!({"perpetrators": [{"name": 7}]})), vec![("perpetrators[0].name", "expected_text")]),
+        (with(json!({"reporter": {"anonymous": true, "iin": "850314401236"}})), vec![("reporter.anonymous", "conflict")]),
+        (with(json!({"reporter": {"iin": "85031440123"}})), vec![("reporter.iin", "invalid_iin")]),
+        (
+            with(json!({"reporter": {"name": "Synthetic Name", "iin": "850314401237"}, "victims": [{"iin": "851314401236"}]})),
+            vec![("reporter.iin", "invalid_iin"), ("victims[0].iin", "invalid_iin")],
+        ),
         (
             with(json!({"triage": {"answers": {"threats_to_kill": "yes"}}})),
             vec![("triage.answers.threats_to_kill", "expected_boolean")],
@@ -171,9 +187,82 @@ fn reporters_are_contacted_only_with_consent_and_safety() {
 #[test]
 fn error_messages_never_repeat_the_value() {
     let secret = "Synthetic-Secret-Text";
-    let body = with(json!({"reporter": {"phone": secret}, "channel": secret, "victims": [{"sex": secret}]}));
+    let body = with(json!({
+        "reporter": {"phone": secret, "iin": secret}, "channel": secret, "victims": [{"sex": secret, "iin": "850314401237"}],
+    }));
     let Err(Error::Validation(errors)) = validate(&body) else { panic!() };
     for e in errors {
-        assert!(!e.message.contains(secret), "{e:?}");
+        assert!(!e.message.contains(secret) && !e.message.contains("850314"), "{e:?}");
+    }
+}
+
+#[test]
+fn personal_fields_are_trimmed_and_normalised() {
+    let body = with(json!({
+        "address": "  Synthetic street 1, flat 2  ",
+        "reporter": {"name": " Synthetic Reporter ", "iin": "850314 4012-36"},
+        "victims": [{"name": "Synthetic Victim", "iin": " 050715600421 ", "sex": "female"}, {"name": "  "}],
+        "perpetrators": [{"name": "Synthetic Perpetrator", "relation": "stranger"}, {}],
+    }));
+    let c = validate(&body).unwrap();
+    assert_eq!(c.address.as_deref(), Some("Synthetic street 1, flat 2"));
+    let Reporter::Identified(contact) = c.reporter else { panic!("anonymous") };
+    assert_eq!((contact.name.as_deref(), contact.iin.as_deref()), (Some("Synthetic Reporter"), Some("850314401236")));
+    assert_eq!((c.victims[0].name.as_deref(), c.victims[0].iin.as_deref()), (Some("Synthetic Victim"), Some("050715600421")));
+    assert_eq!((c.victims[1].name.as_deref(), c.victims[1].iin.as_deref()), (None, None));
+    assert_eq!(c.perpetrators[0].name.as_deref(), Some("Synthetic Perpetrator"));
+    assert_eq!(c.perpetrators[1].name, None);
+}
+
+#[test]
+fn blank_and_absent_personal_fields_are_not_given() {
+    let c = validate(&with(json!({"address": " \t "}))).unwrap();
+    assert_eq!(c.address, None);
+    assert_eq!(validate(&minimal()).unwrap().address, None);
+    let longest = "x".repeat(limits::ADDRESS_CHARS);
+    assert_eq!(validate(&with(json!({ "address": longest }))).unwrap().address, Some(longest));
+}
+
+#[test]
+fn an_iin_alone_identifies_a_reporter() {
+    let c = validate(&with(json!({"reporter": {"iin": "850314401236"}}))).unwrap();
+    let Reporter::Identified(contact) = c.reporter else { panic!("anonymous") };
+    assert_eq!(contact.iin.as_deref(), Some("850314401236"));
+    assert!(!Reporter::Identified(contact).may_be_contacted(), "no phone");
+}
+
+#[test]
+fn iin_errors_say_what_is_wrong() {
+    let cases = [
+        ("85031440123", "an IIN has exactly 12 digits"),
+        ("85031440123O", "an IIN has only digits (spaces or hyphens may separate them)"),
+        ("850314901236", "the 7th digit (century and sex) must be from 1 to 6"),
+        ("850231401236", "the first 6 digits are not a real date of birth (YYMMDD)"),
+        ("850314401237", "the check digit does not match"),
+    ];
+    for (iin, message) in cases {
+        let Err(Error::Validation(e)) = validate(&with(json!({"victims": [{ "iin": iin }]}))) else { panic!("{iin}") };
+        assert_eq!((e[0].field.as_str(), e[0].code, e[0].message.as_str()), ("victims[0].iin", "invalid_iin", message));
+    }
+}
+
+#[test]
+#[rustfmt::skip] // keeps date!(YYYY-MM-DD) readable
+fn the_birth_year_comes_from_the_iin_only_when_no_age_is_given() {
+    let minor_iin = Iin::synthetic(date!(2012-05-01), Sex::Female, 1).unwrap();
+    let future_iin = Iin::synthetic(date!(2090-01-01), Sex::Male, 1).unwrap();
+    let cases = [
+        (json!({"iin": "050715600421"}), None, Some(2005), Some(false)),
+        (json!({"iin": minor_iin.as_str()}), None, Some(2012), Some(true)),
+        (json!({"iin": "050715600421", "age": 30}), Some(30), None, Some(false)),
+        (json!({"iin": "050715600421", "birth_year": 1990}), None, Some(1990), Some(false)),
+        // Before 1900, or after this year: not a birth year `birth_year` would take.
+        (json!({"iin": "991231200077"}), None, None, None),
+        (json!({"iin": future_iin.as_str(), "minor": true}), None, None, Some(true)),
+    ];
+    for (victim, age, birth_year, minor) in cases {
+        let c = validate(&with(json!({ "victims": [victim.clone()] }))).unwrap();
+        let v = &c.victims[0];
+        assert_eq!((v.age, v.birth_year, v.minor), (age, birth_year, minor), "{victim}");
     }
 }
