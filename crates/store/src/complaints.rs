@@ -1,7 +1,7 @@
 //! The complaints repository: insert (used by the intake writer), read one, list a page,
 //! and the lookups of the status page and of idempotent retries.
 
-use crate::sealed::{PHONE, Sealer};
+use crate::sealed::{IIN, PHONE, Sealer};
 use crate::{Db, Keys, Result, StoreError, on_db};
 use domain::assessment::{Assessment, AssignmentView, StoredTriage};
 use domain::complaint::{
@@ -85,14 +85,15 @@ pub struct ListFilter {
 const COMPLAINT_COLUMNS: &str = "id, tracking_code, status_pin_hash, channel, received_at, updated_at, region, locality, \
      language, narrative, status, reporter_anonymous, reporter_name, reporter_phone, reporter_relation, \
      reporter_consent_to_contact, reporter_safe_to_contact, reporter_safe_contact_time, idempotency_key, request_hash, \
-     risk_level, risk_computed, priority, triage, reference_version, reporter_phone_index, institution_id";
+     risk_level, risk_computed, priority, triage, reference_version, reporter_phone_index, institution_id, \
+     address, reporter_iin, reporter_iin_index";
 
 /// The columns of a complaint as read back (a macro, so that queries stay literal strings).
 macro_rules! select_complaint {
     () => {
         "SELECT id, tracking_code, channel, received_at, updated_at, region, locality, language, narrative, priority, triage, \
      status, reporter_anonymous, reporter_name, reporter_phone, reporter_relation, reporter_consent_to_contact, \
-     reporter_safe_to_contact, reporter_safe_contact_time FROM complaints"
+     reporter_safe_to_contact, reporter_safe_contact_time, reporter_iin, address FROM complaints"
     };
 }
 
@@ -161,7 +162,10 @@ where
             .push_bind(stored_triage(r))
             .push_bind(r.reference_version.clone())
             .push_bind(contact.phone.as_deref().map(|p| keys.fields.blind_index(PHONE, p)))
-            .push_bind(r.institution_id.clone());
+            .push_bind(r.institution_id.clone())
+            .push_bind(seal.opt("address", c.address.as_deref()))
+            .push_bind(seal.opt("reporter_iin", contact.iin.as_deref()))
+            .push_bind(contact.iin.as_deref().map(|i| keys.fields.blind_index(IIN, i)));
     });
     q.build().execute(&mut **tx).await?;
 
@@ -169,16 +173,20 @@ where
         records.iter().flat_map(|r| r.complaint.victims.iter().enumerate().map(move |(i, v)| (r.id, i, v))).collect();
     if !victims.is_empty() {
         let mut q = QueryBuilder::<DB>::new(
-            "INSERT INTO complaint_victims (complaint_id, position, age, birth_year, sex, minor, disability) ",
+            "INSERT INTO complaint_victims (complaint_id, position, age, birth_year, sex, minor, disability, name, iin, iin_index) ",
         );
         q.push_values(&victims, |mut row, (id, i, v)| {
+            let seal = Sealer::new(keys, "complaint_victims", format!("{id}/{i}"));
             row.push_bind(id.0)
                 .push_bind(*i as i64)
                 .push_bind(v.age.map(i64::from))
                 .push_bind(v.birth_year.map(i64::from))
                 .push_bind(v.sex.as_str())
                 .push_bind(v.minor)
-                .push_bind(v.disability);
+                .push_bind(v.disability)
+                .push_bind(seal.opt("name", v.name.as_deref()))
+                .push_bind(seal.opt("iin", v.iin.as_deref()))
+                .push_bind(v.iin.as_deref().map(|iin| keys.fields.blind_index(IIN, iin)));
         });
         q.build().execute(&mut **tx).await?;
     }
@@ -186,9 +194,15 @@ where
     let perpetrators: Vec<_> =
         records.iter().flat_map(|r| r.complaint.perpetrators.iter().enumerate().map(move |(i, p)| (r.id, i, p))).collect();
     if !perpetrators.is_empty() {
-        let mut q = QueryBuilder::<DB>::new("INSERT INTO complaint_perpetrators (complaint_id, position, relation, sex) ");
+        let mut q =
+            QueryBuilder::<DB>::new("INSERT INTO complaint_perpetrators (complaint_id, position, relation, sex, name) ");
         q.push_values(&perpetrators, |mut row, (id, i, p)| {
-            row.push_bind(id.0).push_bind(*i as i64).push_bind(p.relation.as_str()).push_bind(p.sex.as_str());
+            let seal = Sealer::new(keys, "complaint_perpetrators", format!("{id}/{i}"));
+            row.push_bind(id.0)
+                .push_bind(*i as i64)
+                .push_bind(p.relation.as_str())
+                .push_bind(p.sex.as_str())
+                .push_bind(seal.opt("name", p.name.as_deref()));
         });
         q.build().execute(&mut **tx).await?;
     }
@@ -291,6 +305,8 @@ struct ComplaintRow {
     reporter_consent_to_contact: bool,
     reporter_safe_to_contact: bool,
     reporter_safe_contact_time: Option<Vec<u8>>,
+    reporter_iin: Option<Vec<u8>>,
+    address: Option<Vec<u8>>,
     priority: String,
     triage: String,
 }
@@ -316,6 +332,9 @@ struct AssignmentRow {
 #[derive(FromRow)]
 struct VictimRow {
     complaint_id: Uuid,
+    position: i64,
+    name: Option<Vec<u8>>,
+    iin: Option<Vec<u8>>,
     age: Option<i64>,
     birth_year: Option<i64>,
     sex: String,
@@ -326,6 +345,8 @@ struct VictimRow {
 #[derive(FromRow)]
 struct PerpetratorRow {
     complaint_id: Uuid,
+    position: i64,
+    name: Option<Vec<u8>>,
     relation: String,
     sex: String,
 }
@@ -377,13 +398,14 @@ async fn assemble(db: &Db, keys: &Keys, rows: Vec<ComplaintRow>) -> Result<Vec<C
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
     let victims: Vec<VictimRow> = children_of(
         db,
-        "SELECT complaint_id, age, birth_year, sex, minor, disability FROM complaint_victims",
+        "SELECT complaint_id, position, name, iin, age, birth_year, sex, minor, disability FROM complaint_victims",
         &ids,
         "complaint_id, position",
     )
     .await?;
     let perpetrators: Vec<PerpetratorRow> =
-        children_of(db, "SELECT complaint_id, relation, sex FROM complaint_perpetrators", &ids, "complaint_id, position").await?;
+        children_of(db, "SELECT complaint_id, position, name, relation, sex FROM complaint_perpetrators", &ids, "complaint_id, position")
+            .await?;
     let categories: Vec<CategoryRow> =
         children_of(db, "SELECT complaint_id, code FROM complaint_categories", &ids, "complaint_id, position").await?;
     let assignments: Vec<AssignmentRow> =
@@ -392,8 +414,8 @@ async fn assemble(db: &Db, keys: &Keys, rows: Vec<ComplaintRow>) -> Result<Vec<C
         .map(|row| {
             let id = row.id;
             let people = People {
-                victims: victims.iter().filter(|v| v.complaint_id == id).map(victim).collect::<Result<_>>()?,
-                perpetrators: perpetrators.iter().filter(|p| p.complaint_id == id).map(perpetrator).collect::<Result<_>>()?,
+                victims: victims.iter().filter(|v| v.complaint_id == id).map(|v| victim(keys, v)).collect::<Result<_>>()?,
+                perpetrators: perpetrators.iter().filter(|p| p.complaint_id == id).map(|p| perpetrator(keys, p)).collect::<Result<_>>()?,
                 categories: categories.iter().filter(|c| c.complaint_id == id).map(|c| c.code.clone()).collect(),
                 assignments: assignments.iter().filter(|a| a.complaint_id == id).map(assignment).collect::<Result<_>>()?,
             };
@@ -452,6 +474,7 @@ fn complaint(keys: &Keys, row: ComplaintRow, people: People) -> Result<Complaint
             consent_to_contact: row.reporter_consent_to_contact,
             safe_to_contact: row.reporter_safe_to_contact,
             safe_contact_time: sealed.open_opt("reporter_safe_contact_time", row.reporter_safe_contact_time.as_deref())?,
+            iin: sealed.open_opt("reporter_iin", row.reporter_iin.as_deref())?,
         })
     };
     Ok(Complaint {
@@ -466,6 +489,7 @@ fn complaint(keys: &Keys, row: ComplaintRow, people: People) -> Result<Complaint
             locality: row.locality,
             language: code(&row.language, Language::parse)?,
             narrative: sealed.open("narrative", &row.narrative)?,
+            address: sealed.open_opt("address", row.address.as_deref())?,
             reporter,
             victims: people.victims,
             perpetrators: people.perpetrators,
@@ -478,8 +502,11 @@ fn complaint(keys: &Keys, row: ComplaintRow, people: People) -> Result<Complaint
     })
 }
 
-fn victim(v: &VictimRow) -> Result<Victim> {
+fn victim(keys: &Keys, v: &VictimRow) -> Result<Victim> {
+    let sealed = Sealer::new(keys, "complaint_victims", format!("{}/{}", ComplaintId(v.complaint_id), v.position));
     Ok(Victim {
+        name: sealed.open_opt("name", v.name.as_deref())?,
+        iin: sealed.open_opt("iin", v.iin.as_deref())?,
         age: v.age.map(|a| u8::try_from(a).map_err(|_| corrupt("age"))).transpose()?,
         birth_year: v.birth_year.map(|b| u16::try_from(b).map_err(|_| corrupt("birth_year"))).transpose()?,
         sex: code(&v.sex, Sex::parse)?,
@@ -488,8 +515,13 @@ fn victim(v: &VictimRow) -> Result<Victim> {
     })
 }
 
-fn perpetrator(p: &PerpetratorRow) -> Result<Perpetrator> {
-    Ok(Perpetrator { relation: code(&p.relation, Relation::parse)?, sex: code(&p.sex, Sex::parse)? })
+fn perpetrator(keys: &Keys, p: &PerpetratorRow) -> Result<Perpetrator> {
+    let sealed = Sealer::new(keys, "complaint_perpetrators", format!("{}/{}", ComplaintId(p.complaint_id), p.position));
+    Ok(Perpetrator {
+        name: sealed.open_opt("name", p.name.as_deref())?,
+        relation: code(&p.relation, Relation::parse)?,
+        sex: code(&p.sex, Sex::parse)?,
+    })
 }
 
 fn code<T>(stored: &str, parse: impl FnOnce(&str) -> Option<T>) -> Result<T> {

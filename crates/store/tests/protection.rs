@@ -22,13 +22,22 @@ const AT: OffsetDateTime = datetime!(2026-11-25 09:00 UTC);
 const NARRATIVE: &str = "Zhuldyzay-synthetic narrative: the neighbour shouted at night";
 const NAME: &str = "Aigerim-Synthetic Testova";
 const PHONE: &str = "+77015550123";
+const VICTIM: &str = "Synthetic Dana Testkyzy";
+const ADDRESS: &str = "Synthetic street 17, flat 4";
+
+fn victim_iin() -> String {
+    let born = time::macros::date!(2017 - 03 - 08);
+    (0..).find_map(|serial| domain::iin::Iin::synthetic(born, domain::complaint::Sex::Female, serial)).unwrap().as_str().to_owned()
+}
 
 fn record(seed: u64) -> NewRecord {
     let reference = Reference::embedded();
     let body = serde_json::json!({
         "channel": "phone", "region": "KZ-71", "language": "ru", "narrative": NARRATIVE,
         "reporter": {"name": NAME, "phone": PHONE, "consent_to_contact": true, "safe_to_contact": true},
-        "victims": [{"age": 9, "sex": "female"}],
+        "victims": [{"age": 9, "sex": "female", "name": VICTIM, "iin": victim_iin()}],
+        "perpetrators": [{"relation": "father", "sex": "male", "name": "Synthetic Perpetrator Testov"}],
+        "address": ADDRESS,
     });
     let complaint = ComplaintInput::from_json(body.to_string().as_bytes()).unwrap().validate(AT, &reference.taxonomy).unwrap();
     let assessment = domain::assessment::Assessment::of(&reference, &complaint, &complaint.categories, &complaint.answers, AT);
@@ -90,13 +99,15 @@ async fn the_database_holds_no_personal_value_in_clear() {
 
         let raw = raw_contents(&test_db).await;
         assert!(contains(&raw, r.tracking_code.as_str().as_bytes()), "the scan sees stored values");
-        for value in [NARRATIVE, "Zhuldyzay", NAME, PHONE, "7015550123"] {
+        let iin = victim_iin();
+        for value in [NARRATIVE, "Zhuldyzay", NAME, PHONE, "7015550123", VICTIM, ADDRESS, &iin, "Perpetrator Testov"] {
             assert!(!contains(&raw, value.as_bytes()), "{value:?} is stored in clear on {backend:?}");
         }
         // And it reads back whole with the keys.
         let stored = complaints::get(&test_db.db, &test_db.keys, r.id).await.unwrap().unwrap();
         assert_eq!(stored.details.narrative, NARRATIVE);
         assert!(matches!(&stored.details.reporter, Reporter::Identified(c) if c.phone.as_deref() == Some(PHONE)));
+        assert_eq!(stored.details, domain::complaint::NewComplaint { categories: stored.details.categories.clone(), ..r.complaint });
         test_db.cleanup().await;
     }
 }
@@ -117,6 +128,14 @@ async fn a_phone_is_found_through_its_blind_index() {
         };
         assert_eq!(found(index(PHONE)).await, 2);
         assert_eq!(found(index("+77019999999")).await, 0);
+        let by_iin = ListFilter {
+            limit: 10,
+            iin_index: Some(test_db.keys.fields.blind_index(store::sealed::IIN, &victim_iin())),
+            ..Default::default()
+        };
+        assert_eq!(complaints::list(&test_db.db, &test_db.keys, &by_iin).await.unwrap().len(), 2, "a victim's IIN");
+        let as_phone = ListFilter { limit: 10, phone_index: by_iin.iin_index.clone(), ..Default::default() };
+        assert!(complaints::list(&test_db.db, &test_db.keys, &as_phone).await.unwrap().is_empty(), "kinds do not mix");
         drop(writer); // it holds a connection until then
         test_db.cleanup().await;
     }
