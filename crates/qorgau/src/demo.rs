@@ -1,32 +1,49 @@
 //! `qorgau demo`: a server a newcomer can click through, on an embedded database with
-//! synthetic complaints (about nobody), a printed staff token, and one tracking code and
-//! PIN to try on the status page.
+//! synthetic complaints (about nobody), one synthetic account per role (password printed),
+//! a bootstrap API token (demo mode only), and one tracking code and PIN to try on the status
+//! page.
 
 use domain::complaint::ComplaintInput;
 use server::config::Config;
-use server::service::{Caller, complaints};
+use server::service::accounts::{self, NewUser};
+use server::service::{Caller, Staff, complaints};
 use std::sync::Arc;
 
 pub async fn run(mut config: Config, count: u32) -> anyhow::Result<()> {
     server::observability::init_logging(&config.log, if config.log_format == "json" { "pretty" } else { &config.log_format });
+    config.demo = true;
     let token = config.admin_token.get_or_insert_with(|| format!("demo-{:032x}", rand::random::<u128>())).clone();
     let db = server::startup::open_database(&config).await?;
     let state = server::startup::state(&config, db.clone(), Arc::new(domain::clock::SystemClock))?;
     let mut example = None;
+    let mut password = None;
     if store::complaints::count(&db).await? == 0 {
+        let operator = Staff {
+            actor: domain::policy::Actor::demo_operator(),
+            address: std::net::Ipv4Addr::LOCALHOST.into(),
+            display_name: "demo".into(),
+            session: None,
+        };
         for seed in 0..u64::from(count) {
             let body = domain::synthetic::complaint_json(seed, None).to_string();
             let input = ComplaintInput::from_json(body.as_bytes())?;
-            let receipt = complaints::submit(&state, input, body.as_bytes(), Caller::Staff, None).await?;
+            let receipt = complaints::submit(&state, input, body.as_bytes(), &Caller::Staff(operator.clone()), None).await?;
             example.get_or_insert(receipt);
         }
+        password = Some(demo_accounts(&state).await?);
     }
     let url = format!("http://{}", config.bind);
     println!("\nQorgau demo — synthetic data only, in {}", config.data_dir.display());
     println!("  Public pages:    {url}/  (report form: {url}/report, status: {url}/status)");
-    println!("  Operator screen: {url}/staff/intake  (sign in with the staff token)");
+    println!("  Staff pages:     {url}/staff/sign-in");
+    match &password {
+        Some(p) => {
+            println!("  Accounts:        {} — password {p}", DEMO_ACCOUNTS.iter().map(|a| a.0).collect::<Vec<_>>().join(", "))
+        }
+        None => println!("  Accounts:        as created on the first run of this demo (its password was printed then)"),
+    }
     println!("  API docs:        {url}/api/docs");
-    println!("  Staff token:     {token}");
+    println!("  Demo API token:  {token}  (acts as an operator; demo mode only)");
     println!("  Try:             curl -H 'Authorization: Bearer {token}' {url}/api/v1/complaints?limit=5");
     match &example {
         Some(r) => println!("  Status page:     tracking code {} with PIN {}", r.tracking_code, r.status_pin.as_str()),
@@ -34,4 +51,34 @@ pub async fn run(mut config: Config, count: u32) -> anyhow::Result<()> {
     }
     println!("  Stop with Ctrl-C.\n");
     server::startup::serve(&config, server::startup::app(state)).await
+}
+
+/// One synthetic account per role: (login, role, agency).
+const DEMO_ACCOUNTS: &[(&str, &str, Option<&str>)] = &[
+    ("admin", "administrator", None),
+    ("operator", "operator", None),
+    ("supervisor", "supervisor", None),
+    ("police", "agency_officer", Some("kz-75-police")),
+    ("police-head", "agency_head", Some("kz-75-police")),
+    ("family-center", "family_support_specialist", Some("kz-75-family-support-center")),
+    ("school", "school_reporter", None),
+    ("analyst", "analyst", None),
+    ("auditor", "auditor", None),
+];
+
+/// Creates the demo accounts with one random password, and returns it.
+async fn demo_accounts(state: &server::state::AppState) -> anyhow::Result<String> {
+    let password = format!("demo-{:016x}", rand::random::<u64>());
+    for (login, role, agency) in DEMO_ACCOUNTS {
+        let new = NewUser {
+            login: (*login).into(),
+            display_name: format!("Demo {login}"),
+            role: (*role).into(),
+            agency_id: agency.map(str::to_owned),
+            institution_id: (*role == "school_reporter").then(|| "school-kz-75-0001".to_owned()),
+            password: password.clone(),
+        };
+        accounts::create_user(state, None, new).await.map_err(|e| anyhow::anyhow!("demo account {login}: {e}"))?;
+    }
+    Ok(password)
 }

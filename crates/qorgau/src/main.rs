@@ -2,6 +2,7 @@
 //! database migrations; `demo` starts a server with synthetic data to click through;
 //! `config example` prints a commented configuration; `bench intake` measures intake.
 
+mod admin;
 mod bench;
 mod demo;
 
@@ -50,6 +51,21 @@ enum Command {
     Config {
         #[command(subcommand)]
         command: ConfigCommand,
+    },
+    /// Staff accounts (the first administrator).
+    User {
+        #[command(subcommand)]
+        command: admin::UserCommand,
+    },
+    /// The audit trail: verify the chain, export for a breach notification.
+    Audit {
+        #[command(subcommand)]
+        command: admin::AuditCommand,
+    },
+    /// Field encryption keys.
+    Keys {
+        #[command(subcommand)]
+        command: admin::KeysCommand,
     },
     /// Benchmarks.
     Bench {
@@ -107,6 +123,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("migrations applied");
             Ok(())
         }
+        Some(Command::User { command }) => admin::user(cli.load_config()?, command).await,
+        Some(Command::Audit { command }) => admin::audit(cli.load_config()?, command).await,
+        Some(Command::Keys { command }) => admin::keys(cli.load_config()?, command).await,
         Some(Command::Demo { complaints }) => {
             let mut config = cli.load_config()?;
             if cli.data_dir.is_none() && std::env::var_os("QORGAU_DATA_DIR").is_none() {
@@ -117,9 +136,6 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         None | Some(Command::Serve) => {
             let config = cli.load_config()?;
             server::observability::init_logging(&config.log, &config.log_format);
-            if config.admin_token.is_none() {
-                tracing::warn!("QORGAU_ADMIN_TOKEN is not set: staff endpoints refuse everyone");
-            }
             let db = server::startup::open_database(&config).await?;
             let state = server::startup::state(&config, db, std::sync::Arc::new(domain::clock::SystemClock))?;
             server::startup::serve(&config, server::startup::app(state)).await

@@ -16,8 +16,23 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// `QORGAU_DATABASE_URL`: `postgres://…` to use PostgreSQL instead of the embedded SQLite.
     pub database_url: Option<String>,
-    /// `QORGAU_ADMIN_TOKEN`: the bearer token of staff endpoints until staff sign-in exists.
+    /// `QORGAU_ADMIN_TOKEN`: in demo mode only, a bearer token that acts as an operator.
+    /// Outside demo mode the server refuses to start with it: create accounts with
+    /// `qorgau user create` and issue agency systems their own tokens.
     pub admin_token: Option<String>,
+    /// Set by `qorgau demo`, never by configuration.
+    #[serde(skip)]
+    pub demo: bool,
+    /// `QORGAU_FIELD_KEYS`: the text of the field key file (see `qorgau keys`), for
+    /// deployments that pass secrets in the environment.
+    pub field_keys: Option<String>,
+    /// `QORGAU_FIELD_KEYS_FILE`: the field key file; default `<data_dir>/field.keys`, created
+    /// on first start. Keep it (and its backups) apart from the database's backups.
+    pub field_keys_file: Option<PathBuf>,
+    /// `QORGAU_RETENTION_DAYS`: closed complaints older than this are anonymised.
+    pub retention_days: u32,
+    /// `QORGAU_PASSWORD_MEMORY_KIB`: the memory argon2id uses per password hash.
+    pub password_memory_kib: u32,
     /// `QORGAU_SECRET`: 64 hex digits keying the status-PIN hashes. When absent, one is
     /// generated in the data directory. Servers sharing one PostgreSQL must share it.
     pub secret: Option<String>,
@@ -46,6 +61,11 @@ impl Default for Config {
             data_dir: PathBuf::from("qorgau-data"),
             database_url: None,
             admin_token: None,
+            demo: false,
+            field_keys: None,
+            field_keys_file: None,
+            retention_days: 5 * 365,
+            password_memory_kib: 19 * 1024,
             secret: None,
             reference_dir: None,
             trusted_proxies: Vec::new(),
@@ -102,6 +122,12 @@ impl Config {
         if let Some(v) = env("QORGAU_ADMIN_TOKEN") {
             self.admin_token = Some(v);
         }
+        if let Some(v) = env("QORGAU_FIELD_KEYS") {
+            self.field_keys = Some(v);
+        }
+        if let Some(v) = env("QORGAU_FIELD_KEYS_FILE") {
+            self.field_keys_file = Some(v.into());
+        }
         if let Some(v) = env("QORGAU_SECRET") {
             self.secret = Some(v);
         }
@@ -132,6 +158,12 @@ impl Config {
         if let Some(n) = number("QORGAU_PUBLIC_PER_MINUTE")? {
             self.public_per_minute = n;
         }
+        if let Some(n) = number("QORGAU_RETENTION_DAYS")? {
+            self.retention_days = n;
+        }
+        if let Some(n) = number("QORGAU_PASSWORD_MEMORY_KIB")? {
+            self.password_memory_kib = n.max(8);
+        }
         Ok(())
     }
 }
@@ -151,9 +183,22 @@ data_dir = "qorgau-data"
 # QORGAU_DATABASE_URL: use PostgreSQL instead of the embedded SQLite.
 # database_url = "postgres://qorgau@127.0.0.1:5432/qorgau"
 
-# QORGAU_ADMIN_TOKEN: the bearer token for staff endpoints (until staff accounts exist).
-# Use a long random value; without it, staff endpoints refuse everyone.
-# admin_token = "change-me-to-a-long-random-value"
+# Staff accounts: create the first administrator with
+#   qorgau user create --role administrator --login admin --name "…"
+# then the others on /staff/admin/users. QORGAU_ADMIN_TOKEN is for `qorgau demo` only.
+
+# QORGAU_FIELD_KEYS_FILE: the keys that seal personal data (names, phones, addresses, IINs,
+# narratives) in the database. Created in data_dir on first start if absent. Keep it and its
+# backups apart from the database's backups: a copy of the database alone reveals nothing.
+# Rotate with `qorgau keys rotate --id 2027-01`. (QORGAU_FIELD_KEYS may hold the file's text.)
+# field_keys_file = "/etc/qorgau/field.keys"
+
+# QORGAU_RETENTION_DAYS: closed complaints older than this have their personal fields
+# erased (statistics kept) by a daily job.
+retention_days = 1825
+
+# QORGAU_PASSWORD_MEMORY_KIB: memory per argon2id password hash (OWASP minimum: 19456).
+password_memory_kib = 19456
 
 # QORGAU_SECRET: 64 hex digits that key the status-PIN hashes. Without it a secret is
 # generated in data_dir. Every server sharing one PostgreSQL must use the same secret.

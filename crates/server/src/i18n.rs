@@ -151,4 +151,13 @@ mod tests {
         let undefined: Vec<_> = used.iter().filter(|k| !english.contains(*k)).collect();
         assert!(undefined.is_empty(), "used but not defined: {undefined:?}");
     }
+
+    #[test]
+    fn every_role_and_kind_of_actor_has_words() {
+        let (_, english) = keys_by_language().pop().unwrap();
+        let roles = domain::policy::StaffRole::ALL.iter().map(|r| format!("staff-role-{}", r.as_str()));
+        let actors = domain::audit::ActorType::ALL.iter().map(|a| format!("actor-{}", a.as_str()));
+        let missing: Vec<_> = roles.chain(actors).filter(|k| !english.contains(k)).collect();
+        assert!(missing.is_empty(), "no words for {missing:?}");
+    }
 }

@@ -87,6 +87,11 @@ impl Keys {
         self.keyed(&[b"status-pin-hash", code.as_str().as_bytes(), pin.as_str().as_bytes()]).verify_slice(stored).is_ok()
     }
 
+    /// A key for one purpose (the audit chain, say), derived from the secret.
+    pub fn derive(&self, purpose: &str) -> [u8; 32] {
+        self.mac(&[b"derive", purpose.as_bytes()])
+    }
+
     /// A signature over `message` (for the human check of the public form).
     pub fn sign(&self, message: &str) -> String {
         self.mac(&[b"signed", message.as_bytes()])[..16].iter().map(|b| format!("{b:02x}")).collect()
@@ -99,7 +104,7 @@ pub fn request_hash(body: &[u8]) -> Vec<u8> {
 }
 
 #[cfg(unix)]
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+pub fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
     let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
@@ -107,7 +112,7 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 }
 
 #[cfg(not(unix))]
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+pub fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     std::fs::write(path, text)
 }
 

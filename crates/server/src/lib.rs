@@ -3,6 +3,7 @@
 //! limits, logs and metrics).
 
 pub mod api;
+pub mod auth;
 pub mod config;
 pub mod error;
 pub mod i18n;

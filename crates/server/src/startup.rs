@@ -76,9 +76,49 @@ pub fn load_reference(config: &Config) -> anyhow::Result<Reference> {
     Reference::from_texts(&texts).with_context(|| format!("the reference data in {} is not valid", dir.display()))
 }
 
-/// The state of a server on `db`.
+/// The keys that seal personal fields: from `QORGAU_FIELD_KEYS`, or the key file (created,
+/// readable by the owner only, on first start).
+pub fn load_field_keys(config: &Config) -> anyhow::Result<vault::Keyring> {
+    if let Some(text) = &config.field_keys {
+        return vault::Keyring::from_text(text).context("QORGAU_FIELD_KEYS is not a valid key file");
+    }
+    let path = field_keys_path(config);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => vault::Keyring::from_text(&text).with_context(|| format!("{} is not a valid key file", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let id = vault::KeyId::new("k1").expect("a valid key id");
+            let text = vault::Keyring::generate(&id);
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            crate::keys::write_private(&path, &text).with_context(|| format!("cannot create {}", path.display()))?;
+            tracing::warn!(file = %path.display(), "created new field keys: back this file up apart from the database");
+            vault::Keyring::from_text(&text).context("a generated key file")
+        }
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+}
+
+/// Where the field key file is.
+pub fn field_keys_path(config: &Config) -> std::path::PathBuf {
+    config.field_keys_file.clone().unwrap_or_else(|| config.data_dir.join("field.keys"))
+}
+
+/// Refuses what a configuration must not combine: a bootstrap token outside demo mode.
+pub fn check(config: &Config) -> anyhow::Result<()> {
+    if config.admin_token.is_some() && !config.demo {
+        anyhow::bail!(
+            "QORGAU_ADMIN_TOKEN is for `qorgau demo` only: create the first administrator with `qorgau user create --role administrator`"
+        );
+    }
+    Ok(())
+}
+
+/// The state of a server on `db`. Outside demo mode, a bootstrap token is refused: accounts
+/// and agency tokens replace it.
 pub fn state(config: &Config, db: Db, clock: Arc<dyn Clock>) -> anyhow::Result<AppState> {
-    Ok(AppState::new(config, db, load_keys(config)?, clock, load_reference(config)?))
+    check(config)?;
+    Ok(AppState::new(config, db, load_keys(config)?, load_field_keys(config)?, clock, load_reference(config)?))
 }
 
 /// Every route, with the layers every request goes through.

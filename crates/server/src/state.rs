@@ -20,17 +20,22 @@ pub struct Shared {
     pub writer: IntakeWriter,
     pub clock: Arc<dyn Clock>,
     pub keys: Keys,
+    /// Field keys and the audit chain's key.
+    pub store_keys: Arc<store::Keys>,
+    pub password_cost: crate::auth::PasswordCost,
+    /// Demo mode's bootstrap token, acting as an operator. `None` outside demo mode.
+    pub demo_token: Option<String>,
+    pub retention_days: u32,
     /// Taxonomy, agencies, routing rules, calendar and deadline policies.
     pub reference: Arc<Reference>,
-    pub admin_token: Option<String>,
     pub trusted_proxies: Vec<IpAddr>,
     /// Public reports per address.
     pub public_reports: Limiter<IpAddr>,
     /// Wrong status PINs per address, and per tracking code.
     pub wrong_pins_by_address: Limiter<IpAddr>,
     pub wrong_pins_by_code: Limiter<String>,
-    /// Wrong staff tokens on the sign-in page, per address.
-    pub wrong_tokens_by_address: Limiter<IpAddr>,
+    /// Failed sign-ins per address (accounts lock on their own failures too).
+    pub wrong_sign_ins_by_address: Limiter<IpAddr>,
     pub metrics: crate::observability::Metrics,
 }
 
@@ -46,20 +51,24 @@ const PIN_WINDOW: Duration = Duration::from_secs(15 * 60);
 
 impl AppState {
     /// Starts the intake writer on `db` and assembles the state.
-    pub fn new(config: &Config, db: Db, keys: Keys, clock: Arc<dyn Clock>, reference: Reference) -> Self {
+    pub fn new(config: &Config, db: Db, keys: Keys, fields: vault::Keyring, clock: Arc<dyn Clock>, reference: Reference) -> Self {
         let per_public_report = Duration::from_secs(60) / config.public_per_minute.max(1);
+        let store_keys = Arc::new(store::Keys { fields, chain: store::audit::ChainKey::new(keys.derive("audit-chain")) });
         AppState(Arc::new(Shared {
-            writer: IntakeWriter::start(db.clone()),
+            writer: IntakeWriter::start(db.clone(), store_keys.clone()),
             db,
             clock,
             keys,
+            store_keys,
+            password_cost: crate::auth::PasswordCost { memory_kib: config.password_memory_kib },
+            demo_token: config.admin_token.clone().filter(|t| config.demo && !t.is_empty()),
+            retention_days: config.retention_days,
             reference: Arc::new(reference),
-            admin_token: config.admin_token.clone().filter(|t| !t.is_empty()),
             trusted_proxies: config.trusted_proxies.clone(),
             public_reports: Limiter::new(config.public_burst, per_public_report),
             wrong_pins_by_address: Limiter::new(20, PIN_WINDOW / 20),
             wrong_pins_by_code: Limiter::new(5, PIN_WINDOW / 5),
-            wrong_tokens_by_address: Limiter::new(10, PIN_WINDOW / 10),
+            wrong_sign_ins_by_address: Limiter::new(20, PIN_WINDOW / 20),
             metrics: crate::observability::Metrics::install(),
         }))
     }

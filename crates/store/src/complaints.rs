@@ -93,7 +93,7 @@ macro_rules! select_complaint {
     () => {
         "SELECT id, tracking_code, channel, received_at, updated_at, region, locality, language, narrative, priority, triage, \
      status, reporter_anonymous, reporter_name, reporter_phone, reporter_relation, reporter_consent_to_contact, \
-     reporter_safe_to_contact, reporter_safe_contact_time, reporter_iin, address FROM complaints"
+     reporter_safe_to_contact, reporter_safe_contact_time, reporter_iin, address, institution_id FROM complaints"
     };
 }
 
@@ -194,8 +194,7 @@ where
     let perpetrators: Vec<_> =
         records.iter().flat_map(|r| r.complaint.perpetrators.iter().enumerate().map(move |(i, p)| (r.id, i, p))).collect();
     if !perpetrators.is_empty() {
-        let mut q =
-            QueryBuilder::<DB>::new("INSERT INTO complaint_perpetrators (complaint_id, position, relation, sex, name) ");
+        let mut q = QueryBuilder::<DB>::new("INSERT INTO complaint_perpetrators (complaint_id, position, relation, sex, name) ");
         q.push_values(&perpetrators, |mut row, (id, i, p)| {
             let seal = Sealer::new(keys, "complaint_perpetrators", format!("{id}/{i}"));
             row.push_bind(id.0)
@@ -307,6 +306,7 @@ struct ComplaintRow {
     reporter_safe_contact_time: Option<Vec<u8>>,
     reporter_iin: Option<Vec<u8>>,
     address: Option<Vec<u8>>,
+    institution_id: Option<String>,
     priority: String,
     triage: String,
 }
@@ -403,9 +403,13 @@ async fn assemble(db: &Db, keys: &Keys, rows: Vec<ComplaintRow>) -> Result<Vec<C
         "complaint_id, position",
     )
     .await?;
-    let perpetrators: Vec<PerpetratorRow> =
-        children_of(db, "SELECT complaint_id, position, name, relation, sex FROM complaint_perpetrators", &ids, "complaint_id, position")
-            .await?;
+    let perpetrators: Vec<PerpetratorRow> = children_of(
+        db,
+        "SELECT complaint_id, position, name, relation, sex FROM complaint_perpetrators",
+        &ids,
+        "complaint_id, position",
+    )
+    .await?;
     let categories: Vec<CategoryRow> =
         children_of(db, "SELECT complaint_id, code FROM complaint_categories", &ids, "complaint_id, position").await?;
     let assignments: Vec<AssignmentRow> =
@@ -415,7 +419,11 @@ async fn assemble(db: &Db, keys: &Keys, rows: Vec<ComplaintRow>) -> Result<Vec<C
             let id = row.id;
             let people = People {
                 victims: victims.iter().filter(|v| v.complaint_id == id).map(|v| victim(keys, v)).collect::<Result<_>>()?,
-                perpetrators: perpetrators.iter().filter(|p| p.complaint_id == id).map(|p| perpetrator(keys, p)).collect::<Result<_>>()?,
+                perpetrators: perpetrators
+                    .iter()
+                    .filter(|p| p.complaint_id == id)
+                    .map(|p| perpetrator(keys, p))
+                    .collect::<Result<_>>()?,
                 categories: categories.iter().filter(|c| c.complaint_id == id).map(|c| c.code.clone()).collect(),
                 assignments: assignments.iter().filter(|a| a.complaint_id == id).map(assignment).collect::<Result<_>>()?,
             };
@@ -496,6 +504,7 @@ fn complaint(keys: &Keys, row: ComplaintRow, people: People) -> Result<Complaint
             categories: people.categories,
             answers: triage.answers(),
         },
+        institution_id: row.institution_id,
         priority: code(&row.priority, Priority::parse)?,
         risk: triage.risk,
         assignments: people.assignments,

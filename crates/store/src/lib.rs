@@ -12,6 +12,7 @@
 pub mod audit;
 pub mod complaints;
 mod db;
+pub mod rotation;
 pub mod schema;
 pub mod sealed;
 pub mod test_support;

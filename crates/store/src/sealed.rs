@@ -37,9 +37,10 @@ impl<'k> Sealer<'k> {
 
     /// Opens a value; a value that does not open is reported by column, never by content.
     pub fn open(&self, column: &str, sealed: &[u8]) -> Result<String> {
-        self.keys.fields.open(&self.field(column), sealed).map_err(|e| {
-            StoreError::Corrupt(format!("{}.{column} does not open: {e}", self.table))
-        })
+        self.keys
+            .fields
+            .open(&self.field(column), sealed)
+            .map_err(|e| StoreError::Corrupt(format!("{}.{column} does not open: {e}", self.table)))
     }
 
     pub fn open_opt(&self, column: &str, sealed: Option<&[u8]>) -> Result<Option<String>> {

@@ -7,10 +7,10 @@
 
 use crate::audit::ChainKey;
 use crate::{Backend, Db, Keys};
-use std::sync::Arc;
-use vault::{KeyId, Keyring};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{AssertSqlSafe, Connection};
+use std::sync::Arc;
+use vault::{KeyId, Keyring};
 // Database names here are made of a UUID's hex digits: safe to splice into SQL.
 use std::io::Write;
 use std::path::PathBuf;

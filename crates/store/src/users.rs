@@ -239,7 +239,14 @@ pub struct Access {
 
 /// Changes an account's role, affiliation or whether it is disabled; its sessions end (so
 /// the change takes effect at once), audited.
-pub async fn set_access(db: &Db, key: &ChainKey, id: Uuid, access: &Access, at: OffsetDateTime, events: &[AuditEntry]) -> Result<()> {
+pub async fn set_access(
+    db: &Db,
+    key: &ChainKey,
+    id: Uuid,
+    access: &Access,
+    at: OffsetDateTime,
+    events: &[AuditEntry],
+) -> Result<()> {
     audited!(db, key, events, tx => {
         sqlx::query(
             "UPDATE users SET role = $2, agency_id = $3, institution_id = $4, disabled = $5, updated_at = $6, \

@@ -12,11 +12,11 @@
 use crate::complaints::{self, KeyedRecord, NewRecord};
 use crate::{Db, Keys, Result, StoreError};
 use domain::audit::{AuditAction, AuditEntry};
-use std::sync::Arc;
 use domain::ids::{ComplaintId, TrackingCode};
 use sqlx::pool::PoolConnection;
 use sqlx::{Postgres, Sqlite};
 use std::collections::HashMap;
+use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 
 pub const MAX_BATCH: usize = 512;

@@ -1,7 +1,7 @@
 //! What protects the people in the data: sealed personal fields, the audit chain, accounts,
 //! sessions and tokens; on every backend this machine offers.
 
-use domain::audit::{AuditActor, AuditAction, AuditEntry};
+use domain::audit::{AuditAction, AuditActor, AuditEntry};
 use domain::complaint::{ComplaintInput, Reporter};
 use domain::ids::{ComplaintId, TrackingCode};
 use domain::policy::{Permission, StaffRole};
@@ -27,7 +27,11 @@ const ADDRESS: &str = "Synthetic street 17, flat 4";
 
 fn victim_iin() -> String {
     let born = time::macros::date!(2017 - 03 - 08);
-    (0..).find_map(|serial| domain::iin::Iin::synthetic(born, domain::complaint::Sex::Female, serial)).unwrap().as_str().to_owned()
+    (0..)
+        .find_map(|serial| domain::iin::Iin::synthetic(born, domain::complaint::Sex::Female, serial))
+        .unwrap()
+        .as_str()
+        .to_owned()
 }
 
 fn record(seed: u64) -> NewRecord {
@@ -107,7 +111,10 @@ async fn the_database_holds_no_personal_value_in_clear() {
         let stored = complaints::get(&test_db.db, &test_db.keys, r.id).await.unwrap().unwrap();
         assert_eq!(stored.details.narrative, NARRATIVE);
         assert!(matches!(&stored.details.reporter, Reporter::Identified(c) if c.phone.as_deref() == Some(PHONE)));
-        assert_eq!(stored.details, domain::complaint::NewComplaint { categories: stored.details.categories.clone(), ..r.complaint });
+        assert_eq!(
+            stored.details,
+            domain::complaint::NewComplaint { categories: stored.details.categories.clone(), ..r.complaint }
+        );
         test_db.cleanup().await;
     }
 }
@@ -243,7 +250,8 @@ async fn accounts_sessions_and_tokens() {
         assert!(users::find_session(db, &[8; 32], AT).await.unwrap().is_none(), "unknown");
 
         // A change of role ends the account's sessions at once.
-        let access = Access { role: StaffRole::AgencyHead, agency_id: officer.agency_id.clone(), institution_id: None, disabled: false };
+        let access =
+            Access { role: StaffRole::AgencyHead, agency_id: officer.agency_id.clone(), institution_id: None, disabled: false };
         let changed = AuditEntry::new(AT, AuditActor::system(), AuditAction::UserRoleChange).on("user", officer.id);
         users::set_access(db, key, officer.id, &access, AT, &[changed]).await.unwrap();
         assert!(users::find_session(db, &[9; 32], AT).await.unwrap().is_none());

@@ -1,7 +1,6 @@
 //! The closed lists of a complaint, each value with its stable code (as stored, and as
 //! the API and translation keys spell it).
 
-
 /// Defines a closed list with its codes, `ALL`, `as_str` and `parse`, and serde by code.
 macro_rules! code_list {
     ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $code:literal),+ $(,)? }) => {

@@ -490,7 +490,7 @@ fn present(value: Option<Value>) -> Option<Value> {
     }
 }
 
-fn normalise_phone(raw: &str) -> Option<String> {
+pub fn normalise_phone(raw: &str) -> Option<String> {
     let plus = raw.starts_with('+');
     let digits: String = raw.chars().filter(|c| c.is_ascii_digit()).collect();
     let allowed = raw.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c));

@@ -8,9 +8,9 @@
 mod codes;
 mod input;
 
-pub use codes::{Channel, Language, Relation, Sex, Status};
 pub(crate) use codes::code_list;
-pub use input::{ComplaintInput, PerpetratorInput, ReporterInput, VictimInput, limits};
+pub use codes::{Channel, Language, Relation, Sex, Status};
+pub use input::{ComplaintInput, PerpetratorInput, ReporterInput, VictimInput, limits, normalise_phone};
 
 use crate::ids::{ComplaintId, TrackingCode};
 use crate::region::Region;
@@ -118,6 +118,8 @@ pub struct Complaint {
     pub updated_at: OffsetDateTime,
     #[serde(flatten)]
     pub details: NewComplaint,
+    /// The school (or other institution) whose account reported it.
+    pub institution_id: Option<String>,
     pub priority: crate::priority::Priority,
     pub risk: crate::assessment::RiskView,
     pub assignments: Vec<crate::assessment::AssignmentView>,

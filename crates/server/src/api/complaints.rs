@@ -1,7 +1,7 @@
 //! `/api/v1/complaints`: receive, list, read.
 
 use super::errors::ErrorBody;
-use super::extract::{OptionalStaff, Staff};
+use super::extract::{OptionalStaff, StaffCaller};
 use crate::error::AppError;
 use crate::service::complaints as service;
 use crate::state::AppState;
@@ -70,7 +70,7 @@ pub async fn create(
         None => None,
     };
     let input = ComplaintInput::from_json(&body)?;
-    let receipt = service::submit(&state, input, &body, caller, key).await?;
+    let receipt = service::submit(&state, input, &body, &caller, key).await?;
     let mut response = (
         StatusCode::CREATED,
         [(header::LOCATION, format!("/api/v1/complaints/{}", receipt.id))],
@@ -123,7 +123,9 @@ pub struct ComplaintPage {
     pub next_cursor: Option<String>,
 }
 
-/// List complaints, newest first (staff).
+/// List complaints, newest first: those the caller's role reaches (all for the contact
+/// center, those assigned to an agency for its officers and systems, a school's own reports
+/// for the school), each with the fields the role may see. Every complaint listed is audited.
 #[utoipa::path(
     get, path = "/api/v1/complaints", tag = "complaints", params(ListParams),
     responses(
@@ -135,11 +137,11 @@ pub struct ComplaintPage {
 )]
 pub async fn list(
     State(state): State<AppState>,
-    _: Staff,
+    StaffCaller(staff): StaffCaller,
     Query(params): Query<ListParams>,
 ) -> Result<Json<ComplaintPage>, AppError> {
     let filter = list_filter(params)?;
-    let (items, next) = service::list(&state, filter).await?;
+    let (items, next) = service::list(&state, &staff, filter).await?;
     Ok(Json(ComplaintPage { items, next_cursor: next.map(|id| id.to_string()) }))
 }
 
@@ -181,14 +183,36 @@ fn bad<T>(errors: &mut Errors, field: &str, message: &str) -> Option<T> {
     None
 }
 
-/// Read one complaint (staff).
+/// Read one complaint, with the fields the caller's role may see. A complaint outside the
+/// caller's scope is a 404, as if it did not exist. Audited.
 #[utoipa::path(
     get, path = "/api/v1/complaints/{id}", tag = "complaints",
     params(("id" = uuid::Uuid, Path)),
     responses((status = 200, body = Complaint), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("staff_token" = []))
 )]
-pub async fn get(State(state): State<AppState>, _: Staff, Path(id): Path<String>) -> Result<Json<Complaint>, AppError> {
+pub async fn get(
+    State(state): State<AppState>,
+    StaffCaller(staff): StaffCaller,
+    Path(id): Path<String>,
+) -> Result<Json<Complaint>, AppError> {
     let id = uuid::Uuid::parse_str(&id).map(ComplaintId).map_err(|_| AppError::Domain(domain::Error::NotFound))?;
-    Ok(Json(service::get(&state, id).await?))
+    Ok(Json(service::get(&state, &staff, id).await?))
+}
+
+/// Find complaints by the reporter's phone, or the reporter's or a victim's IIN. A POST, so
+/// that the number is never in a URL or an access log. Within the caller's scope; audited.
+#[utoipa::path(
+    post, path = "/api/v1/complaints/search", tag = "complaints",
+    request_body = service::SearchQuery,
+    responses((status = 200, body = Vec<Complaint>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("staff_token" = []))
+)]
+pub async fn search(
+    State(state): State<AppState>,
+    StaffCaller(staff): StaffCaller,
+    body: Result<Json<service::SearchQuery>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<Vec<Complaint>>, AppError> {
+    let Json(query) = body.map_err(|_| AppError::field("body", "unreadable_body", "expected {\"phone\": …} or {\"iin\": …}"))?;
+    Ok(Json(service::search(&state, &staff, query).await?))
 }

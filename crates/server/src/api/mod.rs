@@ -4,6 +4,8 @@
 //! Handlers parse, call a `service` function and render; they never touch SQL or decide
 //! who may do what beyond reading the caller's credentials.
 
+mod accounts;
+mod audit;
 mod complaints;
 mod errors;
 mod extract;
@@ -11,8 +13,9 @@ mod health;
 mod reference;
 mod status;
 
+pub use audit::AuditParams;
 pub use errors::{ErrorBody, ErrorItem};
-pub use extract::{ClientAddress, OptionalStaff, Staff};
+pub use extract::{CSRF_HEADER, ClientAddress, OptionalStaff, SESSION_COOKIE, StaffCaller, session_cookie};
 
 use crate::state::AppState;
 use axum::Router;
@@ -36,6 +39,7 @@ impl utoipa::Modify for BearerAuth {
         let components = openapi.components.get_or_insert_with(Default::default);
         components
             .add_security_scheme("staff_token", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        // Staff pages' session cookie works on the API too; changes then need X-CSRF-Token.
     }
 }
 
@@ -44,6 +48,12 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(complaints::create, complaints::list))
         .routes(routes!(complaints::get))
+        .routes(routes!(complaints::search))
+        .routes(routes!(accounts::list_users, accounts::create_user))
+        .routes(routes!(accounts::change_access))
+        .routes(routes!(accounts::issue_token))
+        .routes(routes!(accounts::revoke_token))
+        .routes(routes!(audit::events))
         .routes(routes!(status::get))
         .routes(routes!(reference::triage))
         .routes(routes!(reference::taxonomy))

@@ -43,6 +43,6 @@ pub async fn get(
     headers: HeaderMap,
 ) -> Result<Json<StatusView>, AppError> {
     let pin = headers.get("x-status-pin").and_then(|v| v.to_str().ok()).map(str::to_owned).or(query.pin).unwrap_or_default();
-    let view = service::status(&state, &code, &pin, Caller::Public { address, human_checked: false }).await?;
+    let view = service::status(&state, &code, &pin, &Caller::Public { address, human_checked: false }).await?;
     Ok(Json(view))
 }

@@ -1,13 +1,15 @@
 //! Receiving a complaint, reading complaints, and a reporter's status check.
 
-use super::Caller;
+use super::{Caller, Staff};
 use crate::error::AppError;
 use crate::keys::request_hash;
 use crate::state::AppState;
 use domain::Error;
 use domain::assessment::{Assessment, PlannedAssignment, RiskView};
+use domain::audit::{AuditAction, AuditActor, AuditEntry};
 use domain::complaint::{Complaint, ComplaintInput, StatusView};
 use domain::ids::{ComplaintId, StatusPin, TrackingCode};
+use domain::policy::{Action, Fields, Grant, RecordScope, Scope, decide, redact};
 use domain::priority::Priority;
 use store::complaints::{self, Idempotency, ListFilter, NewRecord};
 use store::writer::Outcome;
@@ -35,18 +37,23 @@ pub async fn submit(
     state: &AppState,
     input: ComplaintInput,
     body: &[u8],
-    caller: Caller,
+    caller: &Caller,
     idempotency_key: Option<&str>,
 ) -> Result<Receipt, AppError> {
     if let Caller::Public { address, human_checked: false } = caller {
-        state.public_reports.take(&address).map_err(AppError::RateLimited)?;
+        state.public_reports.take(address).map_err(AppError::RateLimited)?;
     }
     let idempotency = idempotency_key.map(|key| idempotency(key, body, caller)).transpose()?;
     let now = state.clock.now();
     let complaint = input.validate(now, &state.reference.taxonomy)?;
-    if caller != Caller::Staff && !complaint.channel.is_public() {
-        return Err(AppError::Unauthorized);
-    }
+    let (created_by, institution_id) = match caller {
+        Caller::Public { .. } if complaint.channel.is_public() => (AuditActor::public(), None),
+        Caller::Public { .. } => return Err(AppError::Unauthorized),
+        Caller::Staff(staff) => {
+            decide(&staff.actor, &Action::SubmitComplaint(complaint.channel)).map_err(Error::from)?;
+            (staff.audit_actor(), staff.actor.institution_id.clone())
+        }
+    };
     let channel = complaint.channel;
     let id = ComplaintId::new(now, rand::random());
     let tracking_code = TrackingCode::from_random(rand::random());
@@ -63,6 +70,8 @@ pub async fn submit(
         received_at: now,
         complaint,
         idempotency,
+        institution_id,
+        created_by,
     };
     match state.writer.write(record).await? {
         Outcome::Created { id, tracking_code } => {
@@ -81,41 +90,142 @@ pub async fn submit(
     }
 }
 
-/// Keys are scoped to the kind of caller, so that the public cannot collide with staff.
-fn idempotency(key: &str, body: &[u8], caller: Caller) -> Result<Idempotency, AppError> {
+/// Keys are scoped to the caller, so that the public cannot collide with staff, nor one
+/// account or agency system with another.
+fn idempotency(key: &str, body: &[u8], caller: &Caller) -> Result<Idempotency, AppError> {
     let valid = !key.is_empty() && key.len() <= MAX_KEY_CHARS && key.bytes().all(|b| b.is_ascii_graphic());
     if !valid {
         return Err(AppError::field("Idempotency-Key", "invalid", "1 to 200 visible ASCII characters"));
     }
     let scope = match caller {
-        Caller::Staff => "staff",
-        Caller::Public { .. } => "public",
+        Caller::Staff(staff) => format!("staff:{}", staff.actor.id().simple()),
+        Caller::Public { .. } => "public".to_owned(),
     };
     Ok(Idempotency { key: format!("{scope}:{key}"), request_hash: request_hash(body) })
 }
 
-/// One complaint, for staff.
-pub async fn get(state: &AppState, id: ComplaintId) -> Result<Complaint, AppError> {
-    complaints::get(&state.db, id).await?.ok_or(AppError::Domain(Error::NotFound))
+/// One complaint, as far as the staff member may see it. A complaint out of their scope is
+/// "not found" (its existence is not confirmed); the look is audited.
+pub async fn get(state: &AppState, staff: &Staff, id: ComplaintId) -> Result<Complaint, AppError> {
+    let mut complaint = complaints::get(&state.db, &state.store_keys, id).await?.ok_or(Error::NotFound)?;
+    let fields = fields_for(staff, &complaint).map_err(|_| Error::NotFound)?;
+    redact(&mut complaint, fields);
+    audit_views(state, staff, std::slice::from_ref(&complaint), "read").await?;
+    Ok(complaint)
 }
 
-/// A page of complaints, newest first, and the cursor of the next page (if any).
-pub async fn list(state: &AppState, mut filter: ListFilter) -> Result<(Vec<Complaint>, Option<ComplaintId>), AppError> {
+/// A page of complaints within the staff member's scope, newest first, each shown with the
+/// fields their role may see, and the cursor of the next page (if any). Audited per record.
+pub async fn list(
+    state: &AppState,
+    staff: &Staff,
+    filter: ListFilter,
+) -> Result<(Vec<Complaint>, Option<ComplaintId>), AppError> {
+    let grant = decide(&staff.actor, &Action::ListComplaints).map_err(Error::from)?;
+    list_in(state, staff, &grant, filter, "list").await
+}
+
+/// Complaints whose reporter's phone, or whose reporter's or a victim's IIN, is the one given
+/// (through the blind indexes: the values themselves are never searched or logged).
+pub async fn search(state: &AppState, staff: &Staff, query: SearchQuery) -> Result<Vec<Complaint>, AppError> {
+    let grant = decide(&staff.actor, &Action::ListComplaints).map_err(Error::from)?;
+    let mut errors = domain::error::Errors::default();
+    let phone = query.phone.as_deref().map(str::trim).filter(|p| !p.is_empty());
+    let phone = phone.and_then(|p| match domain::complaint::normalise_phone(p) {
+        Some(p) => Some(p),
+        None => {
+            errors.push("phone", "invalid_phone", "expected a phone number such as +7 701 123 45 67");
+            None
+        }
+    });
+    let iin = query.iin.as_deref().map(str::trim).filter(|i| !i.is_empty());
+    let iin = iin.and_then(|i| match domain::iin::Iin::parse(i) {
+        Ok(iin) => Some(iin),
+        Err(e) => {
+            errors.push("iin", "invalid_iin", e.to_string());
+            None
+        }
+    });
+    if errors.is_empty() && phone.is_none() && iin.is_none() {
+        errors.push("phone", "required", "give a phone number or an IIN");
+    }
+    errors.finish(|| ())?;
+    let keys = &state.store_keys.fields;
+    let filter = ListFilter {
+        phone_index: phone.map(|p| keys.blind_index(store::sealed::PHONE, &p)),
+        iin_index: iin.map(|i| keys.blind_index(store::sealed::IIN, i.as_str())),
+        limit: 100,
+        ..Default::default()
+    };
+    let entry = AuditEntry::new(state.clock.now(), staff.audit_actor(), AuditAction::ComplaintSearch);
+    store::audit::append(&state.db, &state.store_keys.chain, &[entry]).await?;
+    Ok(list_in(state, staff, &grant, filter, "search").await?.0)
+}
+
+/// A look-up by phone or IIN.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct SearchQuery {
+    pub phone: Option<String>,
+    pub iin: Option<String>,
+}
+
+async fn list_in(
+    state: &AppState,
+    staff: &Staff,
+    grant: &Grant,
+    mut filter: ListFilter,
+    via: &'static str,
+) -> Result<(Vec<Complaint>, Option<ComplaintId>), AppError> {
+    match &grant.scope {
+        Scope::All => {}
+        Scope::Agency(id) => filter.agency_id = Some(id.clone()),
+        Scope::Institution(id) => filter.institution_id = Some(id.clone()),
+        Scope::NotRecords => return Err(Error::Forbidden.into()),
+    }
     let limit = filter.limit;
     filter.limit = limit + 1;
-    let mut page = complaints::list(&state.db, &filter).await?;
+    let mut page = complaints::list(&state.db, &state.store_keys, &filter).await?;
     let next = if page.len() > limit as usize {
         page.truncate(limit as usize);
         page.last().map(|c| c.id)
     } else {
         None
     };
+    for complaint in &mut page {
+        // The scope filter already chose these; the policy still decides each one's fields.
+        let fields =
+            fields_for(staff, complaint).map_err(|_| anyhow::anyhow!("a listed complaint is out of the lister's scope"))?;
+        redact(complaint, fields);
+    }
+    audit_views(state, staff, &page, via).await?;
     Ok((page, next))
+}
+
+/// What the policy lets the staff member see of this complaint.
+fn fields_for(staff: &Staff, complaint: &Complaint) -> Result<Fields, domain::policy::Denied> {
+    let agencies: Vec<&str> = complaint.assignments.iter().map(|a| a.agency_id.as_str()).collect();
+    let record = RecordScope {
+        agencies: &agencies,
+        institution_id: complaint.institution_id.as_deref(),
+        reporter_contactable: complaint.details.reporter.may_be_contacted(),
+    };
+    decide(&staff.actor, &Action::ViewComplaint(record)).map(|grant| grant.fields)
+}
+
+/// One audit event per complaint whose personal data were shown.
+async fn audit_views(state: &AppState, staff: &Staff, shown: &[Complaint], via: &'static str) -> Result<(), AppError> {
+    let now = state.clock.now();
+    let events: Vec<_> = shown
+        .iter()
+        .map(|c| AuditEntry::new(now, staff.audit_actor(), AuditAction::ComplaintView).on("complaint", c.id.0).with("via", via))
+        .collect();
+    store::audit::append(&state.db, &state.store_keys.chain, &events).await?;
+    Ok(())
 }
 
 /// A reporter's look at their complaint. Unknown codes and wrong PINs get the same answer,
 /// and count against the address and the code alike.
-pub async fn status(state: &AppState, code: &str, pin: &str, caller: Caller) -> Result<StatusView, AppError> {
+pub async fn status(state: &AppState, code: &str, pin: &str, caller: &Caller) -> Result<StatusView, AppError> {
     let mut errors = domain::error::Errors::default();
     let code = TrackingCode::parse(code);
     let pin = StatusPin::parse(pin);
@@ -128,8 +238,8 @@ pub async fn status(state: &AppState, code: &str, pin: &str, caller: Caller) -> 
     errors.finish(|| ())?;
     let (code, pin) = (code.expect("checked"), pin.expect("checked"));
     let address = match caller {
-        Caller::Public { address, .. } => Some(address),
-        Caller::Staff => None,
+        Caller::Public { address, .. } => Some(*address),
+        Caller::Staff(_) => None,
     };
     if let Some(address) = address {
         state.wrong_pins_by_address.has_left(&address).map_err(AppError::RateLimited)?;

@@ -5,6 +5,8 @@
 //! Like the API, handlers here parse the form, call the same `service` functions, and
 //! render; the form is turned into the same JSON a client would send, so validation is one.
 
+mod account;
+mod admin;
 mod report;
 mod staff;
 mod status;
@@ -40,6 +42,12 @@ pub const TRANSLATED_SOURCES: &[&str] = &[
     include_str!("report.rs"),
     include_str!("status.rs"),
     include_str!("staff.rs"),
+    include_str!("account.rs"),
+    include_str!("admin.rs"),
+    include_str!("../../templates/staff/account.html"),
+    include_str!("../../templates/staff/users.html"),
+    include_str!("../../templates/staff/audit.html"),
+    include_str!("../../templates/staff/sign_out.html"),
     include_str!("../../templates/staff/sign_in.html"),
     include_str!("../../templates/staff/intake.html"),
     include_str!("../../templates/staff/preview.html"),
@@ -65,6 +73,12 @@ pub const ERROR_CODES: &[&str] = &[
     "invalid_pin",
     "invalid",
     "duplicate",
+    "invalid_iin",
+    "too_short",
+    "wrong_password",
+    "taken",
+    "not_allowed",
+    "own_account",
 ];
 
 /// Message keys for a field and code that deserve more than the general message.
@@ -84,8 +98,13 @@ pub fn router() -> Router<AppState> {
         .route("/qr", get(report::form_from_qr))
         .route("/status", get(status::form).post(status::check))
         .route("/staff", get(|| async { axum::response::Redirect::to("/staff/intake") }))
-        .route("/staff/sign-in", get(staff::sign_in_form).post(staff::sign_in))
-        .route("/staff/sign-out", post(staff::sign_out))
+        .route("/staff/sign-in", get(account::sign_in_form).post(account::sign_in))
+        .route("/staff/sign-out", post(account::sign_out))
+        .route("/staff/account", get(account::account))
+        .route("/staff/account/password", post(account::change_password))
+        .route("/staff/admin/users", get(admin::users).post(admin::create_user))
+        .route("/staff/admin/users/access", post(admin::change_access))
+        .route("/staff/audit", get(admin::audit))
         .route("/staff/intake", get(staff::intake_form).post(staff::submit))
         .route("/staff/intake/preview", post(staff::preview))
         .route("/assets/htmx-2.0.4.min.js", get(|| asset("text/javascript", include_str!("../../assets/htmx-2.0.4.min.js"))))

@@ -255,7 +255,7 @@ pub async fn submit(
     let key = (!form.form_id.is_empty()).then(|| format!("form:{}", form.form_id));
     let caller = Caller::Public { address, human_checked };
     let outcome = match ComplaintInput::from_json(body.as_bytes()) {
-        Ok(input) => service::submit(&state, input, body.as_bytes(), caller, key.as_deref()).await,
+        Ok(input) => service::submit(&state, input, body.as_bytes(), &caller, key.as_deref()).await,
         Err(e) => Err(e.into()),
     };
     match outcome {

@@ -3,25 +3,23 @@
 //! (htmx when JavaScript runs; a "check" button that posts the form otherwise), an emergency
 //! banner with the 102 instruction for immediate danger, then submit.
 //!
-//! Until staff accounts exist (issue 4), an operator signs in with the staff token; the
-//! browser then holds a signed, expiring session cookie (never the token itself), sent only to
-//! `/staff` pages, `SameSite=Strict`, and state-changing posts must come from our own pages.
+//! Staff sign in with their login and password (`web::account`); every post here carries the
+//! session's CSRF token and must come from our own pages.
 
+use super::account::{StaffPage, csrf_refusal};
 use super::report::ReportForm;
 use super::{FieldErrors, Options, PageLanguage, internal_error, page_error, relation_options, render, sex_options};
-use crate::api::ClientAddress;
 use crate::error::AppError;
 use crate::i18n::Tr;
+use crate::service::Caller;
 use crate::service::complaints::{self as service, Preview};
-use crate::service::{Caller, staff_sign_in};
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
+use axum::extract::State;
 use axum::extract::rejection::FormRejection;
-use axum::extract::{FromRequestParts, State};
-use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use domain::clock::local;
 use domain::complaint::{Channel, ComplaintInput, Language};
 use domain::region::REGIONS;
@@ -30,118 +28,12 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use time::macros::format_description;
 
-const COOKIE: &str = "qorgau_staff";
-
-/// A request from a signed-in operator.
-pub struct Operator;
-
-impl FromRequestParts<AppState> for Operator {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let session = parts
-            .headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .find_map(|c| c.trim().strip_prefix("qorgau_staff="));
-        let now = state.clock.now().unix_timestamp();
-        match session {
-            Some(value) if staff_sign_in::session_is_valid(state, value, now) => Ok(Operator),
-            // htmx would swap the sign-in page into the panel: tell it to go there instead.
-            _ if parts.headers.contains_key("hx-request") => {
-                Err(([("hx-redirect", "/staff/sign-in")], StatusCode::UNAUTHORIZED).into_response())
-            }
-            _ => Err(Redirect::to("/staff/sign-in").into_response()),
-        }
-    }
-}
-
-/// Posts that change something must come from our own pages (with `SameSite=Strict`, the
-/// second guard against cross-site requests).
-fn same_origin(headers: &HeaderMap) -> bool {
-    let site_ok = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()).is_none_or(|s| s == "same-origin" || s == "none");
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    let origin_ok = match (headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()), host) {
-        (Some(origin), Some(host)) => origin.split("://").nth(1) == Some(host),
-        (Some(_), None) => false,
-        (None, _) => true,
-    };
-    site_ok && origin_ok
-}
-
-fn forbidden(lang: &PageLanguage) -> Response {
-    let page = super::ErrorPage { t: lang.tr, title: lang.tr.t("error-forbidden-title"), message: lang.tr.t("error-forbidden") };
-    render(lang, StatusCode::FORBIDDEN, &page)
-}
-
-#[derive(Template)]
-#[template(path = "staff/sign_in.html")]
-struct SignInPage {
-    t: Tr,
-    errors: FieldErrors,
-}
-
-pub async fn sign_in_form(lang: PageLanguage) -> Response {
-    render(&lang, StatusCode::OK, &SignInPage { t: lang.tr, errors: FieldErrors::default() })
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct SignInForm {
-    token: String,
-}
-
-pub async fn sign_in(
-    State(state): State<AppState>,
-    lang: PageLanguage,
-    ClientAddress(address): ClientAddress,
-    headers: HeaderMap,
-    form: Result<Form<SignInForm>, FormRejection>,
-) -> Response {
-    if !same_origin(&headers) {
-        return forbidden(&lang);
-    }
-    let Ok(Form(form)) = form else { return super::unreadable_form(&lang) };
-    match staff_sign_in::sign_in(&state, &form.token, address) {
-        Ok(session) => {
-            let cookie =
-                format!("{COOKIE}={session}; Path=/staff; HttpOnly; SameSite=Strict; Max-Age={}", staff_sign_in::SESSION_SECS);
-            let mut response = Redirect::to("/staff/intake").into_response();
-            if let Ok(value) = HeaderValue::from_str(&cookie) {
-                response.headers_mut().insert(header::SET_COOKIE, value);
-            }
-            response
-        }
-        Err(AppError::RateLimited(wait)) => {
-            let message = lang.tr.t1("status-too-many", "minutes", wait.as_secs().div_ceil(60).max(1));
-            let errors = FieldErrors::from_iter([super::PageError { id: "token".into(), message }]);
-            render(&lang, StatusCode::TOO_MANY_REQUESTS, &SignInPage { t: lang.tr, errors })
-        }
-        Err(_) => {
-            let errors = FieldErrors::from_iter([super::PageError { id: "token".into(), message: lang.tr.t("sign-in-wrong") }]);
-            render(&lang, StatusCode::UNAUTHORIZED, &SignInPage { t: lang.tr, errors })
-        }
-    }
-}
-
-pub async fn sign_out(lang: PageLanguage, headers: HeaderMap) -> Response {
-    if !same_origin(&headers) {
-        return forbidden(&lang);
-    }
-    let mut response = Redirect::to("/staff/sign-in").into_response();
-    let cookie = format!("{COOKIE}=; Path=/staff; HttpOnly; SameSite=Strict; Max-Age=0");
-    if let Ok(value) = HeaderValue::from_str(&cookie) {
-        response.headers_mut().insert(header::SET_COOKIE, value);
-    }
-    response
-}
-
 /// The intake form: the public form's fields, and what only an operator fills in.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct IntakeForm {
+    /// The session's CSRF token.
+    pub csrf: String,
     pub channel: String,
     pub language: String,
     pub primary_category: String,
@@ -283,6 +175,7 @@ type Question = (&'static str, String, bool);
 #[template(path = "staff/intake.html")]
 struct IntakePage {
     t: Tr,
+    csrf: String,
     form: IntakeForm,
     errors: FieldErrors,
     preview: Option<PreviewPanel>,
@@ -316,7 +209,14 @@ fn question_groups(tr: &Tr, form: &IntakeForm) -> Vec<(String, Vec<Question>)> {
 }
 
 impl IntakePage {
-    fn new(state: &AppState, tr: Tr, form: IntakeForm, errors: FieldErrors, preview: Option<PreviewPanel>) -> Self {
+    fn new(
+        state: &AppState,
+        staff: &StaffPage,
+        tr: Tr,
+        form: IntakeForm,
+        errors: FieldErrors,
+        preview: Option<PreviewPanel>,
+    ) -> Self {
         let language = tr.language;
         let taxonomy = &state.reference.taxonomy;
         let pick = |codes: Vec<(&'static str, String)>, selected: &str| -> Options {
@@ -353,6 +253,7 @@ impl IntakePage {
                 &form.judgement_level,
             ),
             questions: question_groups(&tr, &form),
+            csrf: staff.csrf().to_owned(),
             t: tr,
             form,
             errors,
@@ -369,14 +270,14 @@ struct PreviewFragment {
     errors: FieldErrors,
 }
 
-pub async fn intake_form(State(state): State<AppState>, _: Operator, lang: PageLanguage) -> Response {
+pub async fn intake_form(State(state): State<AppState>, staff: StaffPage, lang: PageLanguage) -> Response {
     let form = IntakeForm {
         channel: "phone".into(),
         language: lang.tr.code().into(),
         base: ReportForm { form_id: super::report::new_form_id(), ..Default::default() },
         ..Default::default()
     };
-    render(&lang, StatusCode::OK, &IntakePage::new(&state, lang.tr, form, FieldErrors::default(), None))
+    render(&lang, StatusCode::OK, &IntakePage::new(&state, &staff, lang.tr, form, FieldErrors::default(), None))
 }
 
 fn field_errors(tr: &Tr, error: &AppError) -> Option<FieldErrors> {
@@ -389,17 +290,18 @@ fn field_errors(tr: &Tr, error: &AppError) -> Option<FieldErrors> {
 }
 
 /// The posted intake form and the JSON an API client would send for it, or the page that
-/// refuses the post (from another site, or unreadable).
+/// refuses the post (from another site, without the session's token, or unreadable).
 fn posted(
     state: &AppState,
+    staff: &StaffPage,
     lang: &PageLanguage,
     headers: &HeaderMap,
     form: Result<Form<IntakeForm>, FormRejection>,
 ) -> Result<(IntakeForm, String), Box<Response>> {
-    if !same_origin(headers) {
-        return Err(Box::new(forbidden(lang)));
-    }
     let Ok(Form(form)) = form else { return Err(Box::new(super::unreadable_form(lang))) };
+    if let Some(refused) = csrf_refusal(staff, lang, headers, &form.csrf) {
+        return Err(Box::new(refused));
+    }
     let body = form.to_json(state, &lang.tr).to_string();
     Ok((form, body))
 }
@@ -407,12 +309,12 @@ fn posted(
 /// The preview: the whole page without JavaScript, the panel alone for htmx.
 pub async fn preview(
     State(state): State<AppState>,
-    _: Operator,
+    staff: StaffPage,
     lang: PageLanguage,
     headers: HeaderMap,
     form: Result<Form<IntakeForm>, FormRejection>,
 ) -> Response {
-    let (form, body) = match posted(&state, &lang, &headers, form) {
+    let (form, body) = match posted(&state, &staff, &lang, &headers, form) {
         Ok(posted) => posted,
         Err(refused) => return *refused,
     };
@@ -429,13 +331,14 @@ pub async fn preview(
     if headers.contains_key("hx-request") {
         return render(&lang, StatusCode::OK, &PreviewFragment { t: tr, preview: panel, errors });
     }
-    render(&lang, StatusCode::OK, &IntakePage::new(&state, tr, form, errors, panel))
+    render(&lang, StatusCode::OK, &IntakePage::new(&state, &staff, tr, form, errors, panel))
 }
 
 #[derive(Template)]
 #[template(path = "staff/registered.html")]
 struct RegisteredPage {
     t: Tr,
+    csrf: String,
     tracking_code: String,
     status_pin: String,
     may_be_contacted: bool,
@@ -445,25 +348,26 @@ struct RegisteredPage {
 
 pub async fn submit(
     State(state): State<AppState>,
-    _: Operator,
+    staff: StaffPage,
     lang: PageLanguage,
     headers: HeaderMap,
     form: Result<Form<IntakeForm>, FormRejection>,
 ) -> Response {
-    let (form, body) = match posted(&state, &lang, &headers, form) {
+    let (form, body) = match posted(&state, &staff, &lang, &headers, form) {
         Ok(posted) => posted,
         Err(refused) => return *refused,
     };
     let tr = lang.tr;
     let key = (!form.base.form_id.is_empty()).then(|| format!("intake:{}", form.base.form_id));
     let outcome = match ComplaintInput::from_json(body.as_bytes()) {
-        Ok(input) => service::submit(&state, input, body.as_bytes(), Caller::Staff, key.as_deref()).await,
+        Ok(input) => service::submit(&state, input, body.as_bytes(), &Caller::Staff(staff.0.clone()), key.as_deref()).await,
         Err(e) => Err(e.into()),
     };
     match outcome {
         Ok(receipt) => {
             let page = RegisteredPage {
                 t: tr,
+                csrf: staff.csrf().to_owned(),
                 tracking_code: receipt.tracking_code.to_string(),
                 status_pin: receipt.status_pin.as_str().to_owned(),
                 may_be_contacted: receipt.may_be_contacted,
@@ -473,7 +377,9 @@ pub async fn submit(
             render(&lang, StatusCode::OK, &page)
         }
         Err(error) => match field_errors(&tr, &error) {
-            Some(errors) => render(&lang, StatusCode::UNPROCESSABLE_ENTITY, &IntakePage::new(&state, tr, form, errors, None)),
+            Some(errors) => {
+                render(&lang, StatusCode::UNPROCESSABLE_ENTITY, &IntakePage::new(&state, &staff, tr, form, errors, None))
+            }
             None => internal_error(&lang),
         },
     }

@@ -64,7 +64,7 @@ pub async fn check(
     let Ok(Form(form)) = form else { return super::unreadable_form(&lang) };
     let caller = Caller::Public { address, human_checked: false };
     let page = |errors: FieldErrors, result| StatusPage { t: tr, code: form.tracking_code.clone(), errors, result };
-    match service::status(&state, &form.tracking_code, &form.pin, caller).await {
+    match service::status(&state, &form.tracking_code, &form.pin, &caller).await {
         Ok(view) => {
             let status = view.status.as_str();
             let result = StatusResult {

@@ -108,8 +108,11 @@ async fn personal_data_is_never_open() {
 }
 
 #[tokio::test]
-async fn staff_endpoints_refuse_everyone_without_a_configured_token() {
-    let no_token = || server::config::Config { admin_token: None, ..config() };
+async fn the_bootstrap_token_works_only_in_demo_mode() {
+    let serving = || server::config::Config { demo: false, ..config() };
+    let refused = server::startup::check(&serving()).unwrap_err().to_string();
+    assert!(refused.contains("qorgau user create"), "a server outside demo mode refuses a bootstrap token: {refused}");
+    let no_token = || server::config::Config { admin_token: None, demo: false, ..config() };
     on_each_backend("api_no_token", no_token, |app| async move {
         let answer = app.staff_get("/api/v1/complaints").await;
         assert_eq!(answer.status, StatusCode::UNAUTHORIZED);

@@ -16,7 +16,11 @@ use store::test_support::{TestDb, backends};
 use time::OffsetDateTime;
 use tower::ServiceExt;
 
+/// The demo mode's bootstrap token (acts as an operator). Most tests of intake use it; the
+/// tests of access sign in as real accounts with [`TestApp::sign_in_as`].
 pub const TOKEN: &str = "test-staff-token";
+/// The password of every test account.
+pub const PASSWORD: &str = "synthetic-password-1";
 
 /// A clock that stands still until the test moves it.
 pub struct TestClock(Mutex<OffsetDateTime>);
@@ -31,7 +35,16 @@ pub struct TestApp {
     pub app: Router,
     pub clock: Arc<TestClock>,
     pub db: store::Db,
+    pub state: server::state::AppState,
     test_db: TestDb,
+}
+
+/// A signed-in test account: its session cookie and CSRF token.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub login: String,
+    pub cookie: String,
+    pub csrf: String,
 }
 
 /// A response, read whole.
@@ -76,10 +89,19 @@ where
     }
 }
 
+/// Demo mode (for the bootstrap token), a fixed secret, fresh field keys in the test's own
+/// data folder, and cheap password hashes (argon2id still, with 1 MiB instead of 19).
 pub fn config() -> Config {
-    let mut config = Config { admin_token: Some(TOKEN.into()), ..Config::default() };
-    config.secret = Some("42".repeat(32));
-    config
+    let data_dir = std::env::temp_dir().join(format!("qorgau-test-data-{}", uuid::Uuid::now_v7().simple()));
+    Config {
+        admin_token: Some(TOKEN.into()),
+        demo: true,
+        secret: Some("42".repeat(32)),
+        field_keys: Some(vault::Keyring::generate(&vault::KeyId::new("test").unwrap())),
+        password_memory_kib: 1024,
+        data_dir,
+        ..Config::default()
+    }
 }
 
 impl TestApp {
@@ -87,7 +109,7 @@ impl TestApp {
         let test_db = TestDb::fresh(backend, test).await;
         let clock = Arc::new(TestClock(Mutex::new(time::macros::datetime!(2026-11-25 09:00 UTC))));
         let state = server::startup::state(&config, test_db.db.clone(), clock.clone()).expect("state");
-        TestApp { app: server::startup::app(state), clock, db: test_db.db.clone(), test_db }
+        TestApp { app: server::startup::app(state.clone()), clock, db: test_db.db.clone(), state, test_db }
     }
 
     pub fn advance(&self, by: time::Duration) {
@@ -110,6 +132,49 @@ impl TestApp {
 
     pub async fn get(&self, uri: &str) -> Answer {
         self.send(Request::get(uri).body(Body::empty()).unwrap()).await
+    }
+
+    /// Creates an account (as the command line does) and signs it in through the sign-in page.
+    pub async fn sign_in_as(&self, login: &str, role: &str, agency: Option<&str>, institution: Option<&str>) -> Session {
+        let new = server::service::accounts::NewUser {
+            login: login.into(),
+            display_name: format!("Synthetic {login}"),
+            role: role.into(),
+            agency_id: agency.map(str::to_owned),
+            institution_id: institution.map(str::to_owned),
+            password: PASSWORD.into(),
+        };
+        server::service::accounts::create_user(&self.state, None, new).await.expect("a test account");
+        self.sign_in(login, PASSWORD).await.expect("a session")
+    }
+
+    /// Signs in through the page; `None` if refused.
+    pub async fn sign_in(&self, login: &str, password: &str) -> Option<Session> {
+        let answer = self.post_form("/staff/sign-in", &[("login", login), ("password", password)]).await;
+        if answer.status != StatusCode::SEE_OTHER {
+            return None;
+        }
+        let cookie = answer.header("set-cookie").unwrap().split(';').next().unwrap().to_owned();
+        let account =
+            self.send(Request::get("/staff/account").header(header::COOKIE, &cookie).body(Body::empty()).unwrap()).await;
+        let csrf = hidden_value(&account.body, "csrf");
+        Some(Session { login: login.into(), cookie, csrf })
+    }
+
+    /// A GET with the session's cookie.
+    pub async fn get_as(&self, session: &Session, uri: &str) -> Answer {
+        self.send(Request::get(uri).header(header::COOKIE, &session.cookie).body(Body::empty()).unwrap()).await
+    }
+
+    /// A JSON request with the session's cookie and CSRF token.
+    pub async fn json_as(&self, session: &Session, method: &str, uri: &str, body: &Value) -> Answer {
+        let request = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::COOKIE, &session.cookie)
+            .header("x-csrf-token", &session.csrf);
+        self.send(request.body(Body::from(body.to_string())).unwrap()).await
     }
 
     pub async fn staff_get(&self, uri: &str) -> Answer {

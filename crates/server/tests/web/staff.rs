@@ -4,15 +4,10 @@ use crate::support::*;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 
-/// Signs in with the staff token and returns the session cookie.
-async fn sign_in(app: &TestApp) -> String {
-    let answer = app.post_form("/staff/sign-in", &[("token", TOKEN)]).await;
-    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
-    assert_eq!(answer.header("location"), Some("/staff/intake"));
-    let cookie = answer.header("set-cookie").unwrap().to_owned();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/staff"), "{cookie}");
-    assert!(!cookie.contains(TOKEN), "the token itself never lives in a cookie");
-    cookie.split(';').next().unwrap().to_owned()
+/// Signs in as an operator and returns the session cookie and the CSRF token.
+async fn sign_in(app: &TestApp) -> (String, String) {
+    let session = app.sign_in_as("operator.one", "operator", None, None).await;
+    (session.cookie, session.csrf)
 }
 
 fn form_body(fields: &[(&str, &str)]) -> String {
@@ -31,7 +26,10 @@ async fn staff_pages_need_a_session_and_a_right_token() {
         assert_eq!(anonymous.header("location"), Some("/staff/sign-in"));
         let forged = app
             .send(
-                Request::get("/staff/intake").header(header::COOKIE, "qorgau_staff=99999999999.abc").body(Body::empty()).unwrap(),
+                Request::get("/staff/intake")
+                    .header(header::COOKIE, "qorgau_session=99999999999abc")
+                    .body(Body::empty())
+                    .unwrap(),
             )
             .await;
         assert_eq!(forged.status, StatusCode::SEE_OTHER, "a forged session is refused");
@@ -42,10 +40,10 @@ async fn staff_pages_need_a_session_and_a_right_token() {
             Some("/staff/sign-in"),
             "htmx is sent to the sign-in page, not given it as a panel"
         );
-        let wrong = app.post_form("/staff/sign-in?lang=en", &[("token", "not-the-token")]).await;
+        let wrong = app.post_form("/staff/sign-in?lang=en", &[("login", "nobody"), ("password", "not-the-password")]).await;
         assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
-        assert!(wrong.body.contains("This token is not right"));
-        let cookie = sign_in(&app).await;
+        assert!(wrong.body.contains("The login or password is not right"), "{}", wrong.body);
+        let (cookie, _) = sign_in(&app).await;
         let page =
             app.send(Request::get("/staff/intake?lang=en").header(header::COOKIE, &cookie).body(Body::empty()).unwrap()).await;
         assert_eq!(page.status, StatusCode::OK);
@@ -62,8 +60,9 @@ async fn staff_pages_need_a_session_and_a_right_token() {
 #[tokio::test]
 async fn the_operator_sees_risk_and_routing_update_then_registers_the_call() {
     on_each_backend("staff_intake", config, |app| async move {
-        let cookie = sign_in(&app).await;
+        let (cookie, csrf) = sign_in(&app).await;
         let fields = [
+            ("csrf", csrf.as_str()),
             ("form_id", "call-1"),
             ("channel", "phone"),
             ("language", "ru"),
@@ -109,6 +108,7 @@ async fn the_operator_sees_risk_and_routing_update_then_registers_the_call() {
         assert!(domain::ids::TrackingCode::parse(&text_of(&registered.body, "tracking-code")).is_some());
         let stored = app.staff_get("/api/v1/complaints").await.json();
         let c = &stored["items"][0];
+        assert_eq!(c["reporter"]["name"], "Synthetic Caller", "the contact center sees the caller");
         assert_eq!(c["channel"], "phone");
         assert_eq!(c["risk"]["level"], "immediate");
         assert_eq!(c["priority"], "emergency");
@@ -122,8 +122,8 @@ async fn the_operator_sees_risk_and_routing_update_then_registers_the_call() {
 #[tokio::test]
 async fn field_errors_are_shown_next_to_the_fields() {
     on_each_backend("staff_errors", config, |app| async move {
-        let cookie = sign_in(&app).await;
-        let fields = [("form_id", "call-2"), ("judgement_level", "high"), ("incidents", "many")];
+        let (cookie, csrf) = sign_in(&app).await;
+        let fields = [("csrf", csrf.as_str()), ("form_id", "call-2"), ("judgement_level", "high"), ("incidents", "many")];
         let page = app.send(staff_post("/staff/intake?lang=en", &cookie).body(Body::from(form_body(&fields))).unwrap()).await;
         assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
         for anchor in ["#narrative", "#region", "#incidents", "#judgement_reason"] {
@@ -137,8 +137,8 @@ async fn field_errors_are_shown_next_to_the_fields() {
 #[tokio::test]
 async fn posts_from_other_sites_are_refused() {
     on_each_backend("staff_csrf", config, |app| async move {
-        let cookie = sign_in(&app).await;
-        let fields = [("form_id", "x"), ("region", "KZ-71"), ("narrative", "Synthetic")];
+        let (cookie, csrf) = sign_in(&app).await;
+        let fields = [("csrf", csrf.as_str()), ("form_id", "x"), ("region", "KZ-71"), ("narrative", "Synthetic")];
         let forged = staff_post("/staff/intake", &cookie)
             .header(header::ORIGIN, "https://evil.example")
             .header(header::HOST, "qorgau.example")
@@ -146,6 +146,11 @@ async fn posts_from_other_sites_are_refused() {
             .body(Body::from(form_body(&fields)))
             .unwrap();
         assert_eq!(app.send(forged).await.status, StatusCode::FORBIDDEN);
+        // From our own origin but without the session's token (a forged form elsewhere that
+        // the browser sent with the cookie): refused as well.
+        let tokenless = [("csrf", "wrong"), ("form_id", "y"), ("region", "KZ-71"), ("narrative", "Synthetic")];
+        let answer = app.send(staff_post("/staff/intake", &cookie).body(Body::from(form_body(&tokenless))).unwrap()).await;
+        assert_eq!(answer.status, StatusCode::FORBIDDEN);
         assert_eq!(store::complaints::count(&app.db).await.unwrap(), 0);
         app
     })

@@ -1,0 +1,120 @@
+//! `/api/v1/users` and `/api/v1/tokens`: accounts and agency systems' tokens (administrators).
+
+use super::errors::ErrorBody;
+use super::extract::StaffCaller;
+use crate::error::AppError;
+use crate::service::accounts::{self as service, AccessChange, NewUser, TokenRequest};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::Serialize;
+use store::users::User;
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// An account as administrators see it (never its password hash).
+#[derive(Serialize, ToSchema)]
+pub struct UserBody {
+    pub id: Uuid,
+    pub login: String,
+    pub display_name: String,
+    pub role: String,
+    pub agency_id: Option<String>,
+    pub institution_id: Option<String>,
+    pub disabled: bool,
+    /// Set while the account is locked after failed sign-ins.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub locked_until: Option<OffsetDateTime>,
+}
+
+impl From<User> for UserBody {
+    fn from(u: User) -> Self {
+        UserBody {
+            id: u.id,
+            login: u.login,
+            display_name: u.display_name,
+            role: u.role.as_str().to_owned(),
+            agency_id: u.agency_id,
+            institution_id: u.institution_id,
+            disabled: u.disabled,
+            locked_until: u.locked_until,
+        }
+    }
+}
+
+fn json<T>(body: Result<Json<T>, JsonRejection>) -> Result<T, AppError> {
+    body.map(|Json(b)| b).map_err(|e| AppError::field("body", "unreadable_body", &e.body_text()))
+}
+
+/// List accounts.
+#[utoipa::path(get, path = "/api/v1/users", tag = "accounts",
+    responses((status = 200, body = Vec<UserBody>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("staff_token" = [])))]
+pub async fn list_users(State(state): State<AppState>, StaffCaller(staff): StaffCaller) -> Result<Json<Vec<UserBody>>, AppError> {
+    Ok(Json(service::list_users(&state, &staff).await?.into_iter().map(UserBody::from).collect()))
+}
+
+/// Create an account. Audited.
+#[utoipa::path(post, path = "/api/v1/users", tag = "accounts", request_body = NewUser,
+    responses((status = 201, body = UserBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("staff_token" = [])))]
+pub async fn create_user(
+    State(state): State<AppState>,
+    StaffCaller(staff): StaffCaller,
+    body: Result<Json<NewUser>, JsonRejection>,
+) -> Result<(StatusCode, Json<UserBody>), AppError> {
+    let user = service::create_user(&state, Some(&staff), json(body)?).await?;
+    Ok((StatusCode::CREATED, Json(user.into())))
+}
+
+/// Change an account's role, agency, institution, or disable it. Its sessions end. Audited.
+#[utoipa::path(put, path = "/api/v1/users/{id}/access", tag = "accounts", request_body = AccessChange,
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = UserBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("staff_token" = [])))]
+pub async fn change_access(
+    State(state): State<AppState>,
+    StaffCaller(staff): StaffCaller,
+    Path(id): Path<Uuid>,
+    body: Result<Json<AccessChange>, JsonRejection>,
+) -> Result<Json<UserBody>, AppError> {
+    Ok(Json(service::change_access(&state, &staff, id, json(body)?).await?.into()))
+}
+
+/// A new token: `token` is shown only here.
+#[derive(Serialize, ToSchema)]
+pub struct IssuedToken {
+    pub id: Uuid,
+    pub token: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: OffsetDateTime,
+}
+
+/// Issue an agency system's token, limited to one agency and named permissions. Audited.
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts", request_body = TokenRequest,
+    responses((status = 201, body = IssuedToken), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("staff_token" = [])))]
+pub async fn issue_token(
+    State(state): State<AppState>,
+    StaffCaller(staff): StaffCaller,
+    body: Result<Json<TokenRequest>, JsonRejection>,
+) -> Result<(StatusCode, Json<IssuedToken>), AppError> {
+    let (token, value) = service::issue_token(&state, &staff, json(body)?).await?;
+    Ok((StatusCode::CREATED, Json(IssuedToken { id: token.id, token: value, expires_at: token.expires_at })))
+}
+
+/// Revoke a token at once. Audited.
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "accounts", params(("id" = Uuid, Path)),
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("staff_token" = [])))]
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    StaffCaller(staff): StaffCaller,
+    Path(id): Path<Uuid>,
+) -> Result<StatusCode, AppError> {
+    service::revoke_token(&state, &staff, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
