@@ -15,6 +15,7 @@ mod db;
 pub mod rotation;
 pub mod schema;
 pub mod sealed;
+pub mod statistics;
 pub mod test_support;
 pub mod users;
 pub mod writer;

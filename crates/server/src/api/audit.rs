@@ -95,3 +95,15 @@ pub async fn events(
     let next_before = (items.len() == limit).then(|| items.last().map(|e| e.seq)).flatten();
     Ok(Json(AuditPage { items, next_before }))
 }
+
+/// Counts of complaints by region, channel, status, risk and primary category: no personal
+/// field. Analysts and supervisors see all; an agency head, their agency's. Audited.
+#[utoipa::path(get, path = "/api/v1/statistics", tag = "audit",
+    responses((status = 200, body = store::statistics::Statistics), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("staff_token" = [])))]
+pub async fn statistics(
+    State(state): State<AppState>,
+    StaffCaller(staff): StaffCaller,
+) -> Result<Json<store::statistics::Statistics>, AppError> {
+    Ok(Json(crate::service::audit::statistics(&state, &staff).await?))
+}

@@ -54,6 +54,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(accounts::issue_token))
         .routes(routes!(accounts::revoke_token))
         .routes(routes!(audit::events))
+        .routes(routes!(audit::statistics))
         .routes(routes!(status::get))
         .routes(routes!(reference::triage))
         .routes(routes!(reference::taxonomy))

@@ -1,4 +1,5 @@
-//! The auditor's reading of the audit trail (itself audited), and the chain's check.
+//! What auditors and analysts read: the audit trail, and counts with no personal field. Both
+//! readings are themselves audited.
 
 use super::Staff;
 use crate::error::AppError;
@@ -15,4 +16,18 @@ pub async fn events(state: &AppState, staff: &Staff, filter: AuditFilter) -> Res
     let entry = AuditEntry::new(state.clock.now(), staff.audit_actor(), AuditAction::AuditView);
     store::audit::append(&state.db, &state.store_keys.chain, &[entry]).await?;
     Ok(events)
+}
+
+/// Counts of complaints, with no personal field: all of them, or an agency head's agency's.
+/// Audited.
+pub async fn statistics(state: &AppState, staff: &Staff) -> Result<store::statistics::Statistics, AppError> {
+    let grant = decide(&staff.actor, &Action::ViewStatistics).map_err(Error::from)?;
+    let agency = match &grant.scope {
+        domain::policy::Scope::Agency(id) => Some(id.as_str()),
+        _ => None,
+    };
+    let statistics = store::statistics::of(&state.db, agency).await?;
+    let entry = AuditEntry::new(state.clock.now(), staff.audit_actor(), AuditAction::StatisticsView);
+    store::audit::append(&state.db, &state.store_keys.chain, &[entry]).await?;
+    Ok(statistics)
 }

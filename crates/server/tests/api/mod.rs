@@ -1,5 +1,7 @@
 //! The JSON API as a client sees it.
 
+mod access;
+mod accounts;
 mod law;
 mod logs;
 

@@ -42,7 +42,6 @@ pub struct TestApp {
 /// A signed-in test account: its session cookie and CSRF token.
 #[derive(Clone, Debug)]
 pub struct Session {
-    pub login: String,
     pub cookie: String,
     pub csrf: String,
 }
@@ -158,7 +157,7 @@ impl TestApp {
         let account =
             self.send(Request::get("/staff/account").header(header::COOKIE, &cookie).body(Body::empty()).unwrap()).await;
         let csrf = hidden_value(&account.body, "csrf");
-        Some(Session { login: login.into(), cookie, csrf })
+        Some(Session { cookie, csrf })
     }
 
     /// A GET with the session's cookie.
