@@ -66,6 +66,8 @@ status-not-found = We found no report with this code and PIN. Check them and try
 status-too-many = Too many attempts. Please try again in { $minutes } min.
 status-received = Received
 status-received-explanation = Your report has been received and is waiting for a specialist.
+status-closed = Closed
+status-closed-explanation = The work on your report is finished. If you need help again, call 111 or send a new report.
 
 back-home = Back to the start
 error-internal-title = Something went wrong

@@ -66,6 +66,8 @@ status-not-found = Мы не нашли сообщения с таким код�
 status-too-many = Слишком много попыток. Попробуйте ещё раз через { $minutes } мин.
 status-received = Получено
 status-received-explanation = Ваше сообщение получено и ждёт специалиста.
+status-closed = Закрыто
+status-closed-explanation = Работа по вашему сообщению завершена. Если снова нужна помощь, позвоните 111 или отправьте новое сообщение.
 
 back-home = Вернуться на главную
 error-internal-title = Что-то пошло не так

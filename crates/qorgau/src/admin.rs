@@ -169,3 +169,10 @@ pub async fn keys(config: Config, command: &KeysCommand) -> anyhow::Result<()> {
     println!("field key {} is current; {resealed} values re-sealed; {} keeps every key", id.as_str(), path.display());
     Ok(())
 }
+
+pub async fn retention(config: Config) -> anyhow::Result<()> {
+    let state = state(&config).await?;
+    let count = server::jobs::run_retention(&state).await?;
+    println!("{count} closed complaints older than {} days anonymised", config.retention_days);
+    Ok(())
+}

@@ -62,6 +62,8 @@ enum Command {
         #[command(subcommand)]
         command: admin::AuditCommand,
     },
+    /// Anonymise closed complaints past the retention period now (the server also does it daily).
+    Retention,
     /// Field encryption keys.
     Keys {
         #[command(subcommand)]
@@ -126,6 +128,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::User { command }) => admin::user(cli.load_config()?, command).await,
         Some(Command::Audit { command }) => admin::audit(cli.load_config()?, command).await,
         Some(Command::Keys { command }) => admin::keys(cli.load_config()?, command).await,
+        Some(Command::Retention) => admin::retention(cli.load_config()?).await,
         Some(Command::Demo { complaints }) => {
             let mut config = cli.load_config()?;
             if cli.data_dir.is_none() && std::env::var_os("QORGAU_DATA_DIR").is_none() {
@@ -138,6 +141,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             server::observability::init_logging(&config.log, &config.log_format);
             let db = server::startup::open_database(&config).await?;
             let state = server::startup::state(&config, db, std::sync::Arc::new(domain::clock::SystemClock))?;
+            server::jobs::start(state.clone());
             server::startup::serve(&config, server::startup::app(state)).await
         }
     }

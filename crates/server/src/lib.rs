@@ -7,6 +7,7 @@ pub mod auth;
 pub mod config;
 pub mod error;
 pub mod i18n;
+pub mod jobs;
 pub mod keys;
 pub mod observability;
 pub mod ratelimit;

@@ -12,6 +12,7 @@
 pub mod audit;
 pub mod complaints;
 mod db;
+pub mod retention;
 pub mod rotation;
 pub mod schema;
 pub mod sealed;

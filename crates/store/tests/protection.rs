@@ -281,3 +281,26 @@ async fn accounts_sessions_and_tokens() {
         test_db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn rotating_the_field_key_reseals_every_value_once() {
+    for backend in backends() {
+        let test_db = TestDb::fresh(backend, "rotation").await;
+        let writer = IntakeWriter::start(test_db.db.clone(), test_db.keys.clone());
+        let r = record(5);
+        writer.write(r.clone()).await.unwrap();
+        drop(writer);
+        let (fields, _) = test_db.keys.fields.with_new_key(&vault::KeyId::new("test-2").unwrap()).unwrap();
+        let rotated = store::Keys { fields, chain: test_db.keys.chain.clone() };
+        // narrative, address, name, phone; victim name and IIN; perpetrator name.
+        assert_eq!(store::rotation::reseal_all(&test_db.db, &rotated).await.unwrap(), 7);
+        assert_eq!(store::rotation::reseal_all(&test_db.db, &rotated).await.unwrap(), 0, "nothing left to re-seal");
+        let narratives: Vec<Vec<u8>> =
+            on_db!(&test_db.db, pool => sqlx::query_scalar("SELECT narrative FROM complaints").fetch_all(pool).await.unwrap());
+        assert!(narratives.iter().all(|n| vault::sealed_key_id(n) == Some("test-2")));
+        let stored = complaints::get(&test_db.db, &rotated, r.id).await.unwrap().unwrap();
+        assert_eq!(stored.details.narrative, NARRATIVE);
+        assert_eq!(audit::verify(&test_db.db, &rotated.chain).await.unwrap().broken, None);
+        test_db.cleanup().await;
+    }
+}

@@ -72,7 +72,11 @@ code_list! {
 
 code_list! {
     /// Where a complaint stands. Later capabilities add the rest of its life.
-    Status { Received = "received" }
+    Status {
+        Received = "received",
+        /// Worked and closed; its personal fields are erased once past the retention period.
+        Closed = "closed",
+    }
 }
 
 #[cfg(test)]
