@@ -73,6 +73,9 @@ async fn complaints(db: &Db, keys: &Keys) -> Result<u64> {
     Ok(count)
 }
 
+/// A victim's or perpetrator's key and up to two sealed values.
+type PersonRow = (Uuid, i64, Option<Vec<u8>>, Option<Vec<u8>>);
+
 /// Victims' or perpetrators' sealed columns (`columns`, at most two).
 async fn people(db: &Db, keys: &Keys, table: &'static str, columns: &[&'static str]) -> Result<u64> {
     let second = columns.get(1).copied().unwrap_or("NULL");
@@ -92,7 +95,7 @@ async fn people(db: &Db, keys: &Keys, table: &'static str, columns: &[&'static s
     let (mut after, mut position) = (Uuid::nil(), -1i64);
     let mut count = 0;
     loop {
-        let rows: Vec<(Uuid, i64, Option<Vec<u8>>, Option<Vec<u8>>)> = on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(select.clone()))
+        let rows: Vec<PersonRow> = on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(select.clone()))
             .bind(after).bind(position).bind(PAGE).fetch_all(pool).await?);
         let Some(last) = rows.last() else { break };
         (after, position) = (last.0, last.1);

@@ -23,13 +23,17 @@ fn system(permissions: &[Permission]) -> Actor {
 const OWN: RecordScope = RecordScope { agencies: &[OWN_AGENCY], institution_id: Some(OWN_SCHOOL), reporter_contactable: false };
 const OTHER: RecordScope = RecordScope { agencies: &[OTHER_AGENCY], institution_id: None, reporter_contactable: false };
 
+/// A role; what it sees of its own record and of another's (`None`: refused); whether it
+/// may list, read statistics, read the audit trail.
+type Row = (StaffRole, Option<Fields>, Option<Fields>, bool, bool, bool);
+
 /// What each role may do; `None` is a refusal, `Some(fields)` an allowance with those fields.
 #[test]
 fn each_role_reaches_only_what_its_work_needs() {
     use Fields::*;
     use StaffRole::*;
     #[rustfmt::skip]
-    let table: &[(StaffRole, Option<Fields>, Option<Fields>, bool, bool, bool)] = &[
+    let table: &[Row] = &[
         // role,                 view own,              view other's,   list,  statistics, audit
         (Administrator,          None,                  None,            false, false, false),
         (Operator,               Some(All),             Some(All),       true,  false, false),

@@ -162,7 +162,7 @@ async fn an_agency_system_token_reads_only_its_agency_and_dies_when_revoked() {
         assert_eq!(get(format!("/api/v1/complaints/{}", records.own)).await.status, StatusCode::OK);
         assert_eq!(get(format!("/api/v1/complaints/{}", records.other)).await.status, StatusCode::NOT_FOUND);
         let listed = ids(&get("/api/v1/complaints".into()).await.json());
-        assert_eq!(listed, [records.own.clone()]);
+        assert_eq!(listed, std::slice::from_ref(&records.own));
         assert_eq!(get("/api/v1/audit".into()).await.status, StatusCode::FORBIDDEN, "a token is not an auditor");
 
         let revoked = app.json_as(&admin, "DELETE", &format!("/api/v1/tokens/{}", issued["id"].as_str().unwrap()), &json!({})).await;
