@@ -45,8 +45,9 @@ impl ServerProcess {
         let address = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
         let data_dir = std::env::temp_dir().join(format!("qorgau-bench-{}", uuid::Uuid::now_v7().simple()));
         let mut command = Command::new(std::env::current_exe()?);
+        // Demo mode, for its bootstrap token; intake runs the same code as `serve`.
         command
-            .arg("serve")
+            .args(["demo", "--complaints", "0"])
             .env("QORGAU_BIND", address.to_string())
             .env("QORGAU_DATA_DIR", &data_dir)
             .env("QORGAU_ADMIN_TOKEN", TOKEN)
