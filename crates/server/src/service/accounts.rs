@@ -374,6 +374,12 @@ pub async fn issue_token(state: &AppState, staff: &Staff, request: TokenRequest)
     Ok((token, value))
 }
 
+/// Every agency system's token, newest first, for administrators.
+pub async fn list_tokens(state: &AppState, staff: &Staff) -> Result<Vec<ApiToken>, AppError> {
+    decide(&staff.actor, &Action::ManageTokens).map_err(Error::from)?;
+    Ok(users::list_tokens(&state.db).await?)
+}
+
 /// Revokes a token at once.
 pub async fn revoke_token(state: &AppState, staff: &Staff, id: Uuid) -> Result<(), AppError> {
     decide(&staff.actor, &Action::ManageTokens).map_err(Error::from)?;

@@ -6,7 +6,7 @@ use super::{FieldErrors, Options, PageLanguage, page_error, render};
 use crate::api::AuditParams;
 use crate::error::AppError;
 use crate::i18n::Tr;
-use crate::service::accounts::{self, AccessChange, NewUser};
+use crate::service::accounts::{self, AccessChange, NewUser, TokenRequest};
 use crate::state::AppState;
 use askama::Template;
 use axum::Form;
@@ -16,7 +16,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use domain::audit::AuditAction;
 use domain::clock::local;
-use domain::policy::StaffRole;
+use domain::policy::{Permission, StaffRole};
 use serde::Deserialize;
 use store::audit::StoredEvent;
 use store::users::User;
@@ -45,6 +45,20 @@ struct UsersPage {
     form: NewUserForm,
     errors: FieldErrors,
     saved: bool,
+    tokens: Vec<TokenRow>,
+    permissions: Options,
+    /// A token just issued: shown this once.
+    issued: Option<String>,
+}
+
+/// An agency system's token as a row of the table.
+pub struct TokenRow {
+    pub id: String,
+    pub name: String,
+    pub agency: String,
+    pub permissions: String,
+    pub expires: String,
+    pub live: bool,
 }
 
 #[derive(Deserialize, Default, Clone)]
@@ -73,11 +87,15 @@ async fn users_page(
     status: StatusCode,
     form: NewUserForm,
     errors: FieldErrors,
-    saved: bool,
+    outcome: Outcome,
 ) -> Response {
     let tr = lang.tr;
-    let users = match accounts::list_users(state, &staff.0).await {
-        Ok(users) => users,
+    let listed = match accounts::list_users(state, &staff.0).await {
+        Ok(users) => accounts::list_tokens(state, &staff.0).await.map(|tokens| (users, tokens)),
+        Err(e) => Err(e),
+    };
+    let (users, tokens) = match listed {
+        Ok(listed) => listed,
         Err(AppError::Domain(domain::Error::Forbidden)) => return forbidden(lang),
         Err(_) => return super::internal_error(lang),
     };
@@ -99,6 +117,17 @@ async fn users_page(
         .iter()
         .map(|a| (a.id.clone(), a.names.get(tr.language).to_owned(), a.id == form.agency_id))
         .collect();
+    let agency_name =
+        |id: &str| state.reference.agencies.get(id).map(|a| a.names.get(tr.language).to_owned()).unwrap_or_default();
+    let shown = |t: time::OffsetDateTime| local(t).format(format_description!("[day].[month].[year]")).unwrap_or_default();
+    let token_row = |t: store::users::ApiToken| TokenRow {
+        id: t.id.to_string(),
+        agency: agency_name(&t.agency_id),
+        permissions: t.permissions.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", "),
+        expires: shown(t.expires_at),
+        live: t.revoked_at.is_none() && t.expires_at > now,
+        name: t.name,
+    };
     let page = UsersPage {
         t: tr,
         csrf: staff.csrf().to_owned(),
@@ -107,13 +136,26 @@ async fn users_page(
         agencies,
         form,
         errors,
-        saved,
+        saved: !matches!(outcome, Outcome::Shown),
+        tokens: tokens.into_iter().map(token_row).collect(),
+        permissions: Permission::ALL.iter().map(|p| (p.as_str().to_owned(), p.as_str().to_owned(), false)).collect(),
+        issued: match outcome {
+            Outcome::Issued(token) => Some(token),
+            _ => None,
+        },
     };
     render(lang, status, &page)
 }
 
+/// What the last post did, for the page to say.
+enum Outcome {
+    Shown,
+    Saved,
+    Issued(String),
+}
+
 pub async fn users(State(state): State<AppState>, staff: StaffPage, lang: PageLanguage) -> Response {
-    users_page(&state, &staff, &lang, StatusCode::OK, NewUserForm::default(), FieldErrors::default(), false).await
+    users_page(&state, &staff, &lang, StatusCode::OK, NewUserForm::default(), FieldErrors::default(), Outcome::Shown).await
 }
 
 fn validation_errors(tr: &Tr, error: &AppError) -> Option<FieldErrors> {
@@ -146,12 +188,15 @@ pub async fn create_user(
         password: form.password.clone(),
     };
     match accounts::create_user(&state, Some(&staff.0), new).await {
-        Ok(_) => users_page(&state, &staff, &lang, StatusCode::OK, NewUserForm::default(), FieldErrors::default(), true).await,
+        Ok(_) => {
+            users_page(&state, &staff, &lang, StatusCode::OK, NewUserForm::default(), FieldErrors::default(), Outcome::Saved)
+                .await
+        }
         Err(AppError::Domain(domain::Error::Forbidden)) => forbidden(&lang),
         Err(e) => match validation_errors(&lang.tr, &e) {
             Some(errors) => {
                 let form = NewUserForm { password: String::new(), ..form };
-                users_page(&state, &staff, &lang, StatusCode::UNPROCESSABLE_ENTITY, form, errors, false).await
+                users_page(&state, &staff, &lang, StatusCode::UNPROCESSABLE_ENTITY, form, errors, Outcome::Shown).await
             }
             None => super::internal_error(&lang),
         },
@@ -189,14 +234,120 @@ pub async fn change_access(
         disabled: form.disabled.is_some(),
     };
     match accounts::change_access(&state, &staff.0, id, change).await {
-        Ok(_) => users_page(&state, &staff, &lang, StatusCode::OK, NewUserForm::default(), FieldErrors::default(), true).await,
+        Ok(_) => {
+            users_page(&state, &staff, &lang, StatusCode::OK, NewUserForm::default(), FieldErrors::default(), Outcome::Saved)
+                .await
+        }
         Err(AppError::Domain(domain::Error::Forbidden)) => forbidden(&lang),
         Err(e) => match validation_errors(&lang.tr, &e) {
             Some(errors) => {
-                users_page(&state, &staff, &lang, StatusCode::UNPROCESSABLE_ENTITY, NewUserForm::default(), errors, false).await
+                users_page(
+                    &state,
+                    &staff,
+                    &lang,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    NewUserForm::default(),
+                    errors,
+                    Outcome::Shown,
+                )
+                .await
             }
             None => super::internal_error(&lang),
         },
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct TokenForm {
+    csrf: String,
+    name: String,
+    agency_id: String,
+    days: String,
+    /// Ticked permissions, as `perm_<code>` = yes.
+    #[serde(flatten)]
+    ticks: std::collections::HashMap<String, String>,
+}
+
+pub async fn issue_token(
+    State(state): State<AppState>,
+    staff: StaffPage,
+    lang: PageLanguage,
+    headers: HeaderMap,
+    form: Result<Form<TokenForm>, FormRejection>,
+) -> Response {
+    let Ok(Form(form)) = form else { return super::unreadable_form(&lang) };
+    if let Some(refused) = csrf_refusal(&staff, &lang, &headers, &form.csrf) {
+        return refused;
+    }
+    let permissions = Permission::ALL
+        .iter()
+        .filter(|p| form.ticks.contains_key(&format!("perm_{}", p.as_str())))
+        .map(|p| p.as_str().to_owned());
+    let request = TokenRequest {
+        name: form.name,
+        agency_id: form.agency_id,
+        permissions: permissions.collect(),
+        days: form.days.trim().parse().unwrap_or(0),
+    };
+    match accounts::issue_token(&state, &staff.0, request).await {
+        Ok((_, token)) => {
+            users_page(
+                &state,
+                &staff,
+                &lang,
+                StatusCode::OK,
+                NewUserForm::default(),
+                FieldErrors::default(),
+                Outcome::Issued(token),
+            )
+            .await
+        }
+        Err(AppError::Domain(domain::Error::Forbidden)) => forbidden(&lang),
+        Err(e) => match validation_errors(&lang.tr, &e) {
+            Some(errors) => {
+                users_page(
+                    &state,
+                    &staff,
+                    &lang,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    NewUserForm::default(),
+                    errors,
+                    Outcome::Shown,
+                )
+                .await
+            }
+            None => super::internal_error(&lang),
+        },
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RevokeForm {
+    csrf: String,
+    token_id: String,
+}
+
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    staff: StaffPage,
+    lang: PageLanguage,
+    headers: HeaderMap,
+    form: Result<Form<RevokeForm>, FormRejection>,
+) -> Response {
+    let Ok(Form(form)) = form else { return super::unreadable_form(&lang) };
+    if let Some(refused) = csrf_refusal(&staff, &lang, &headers, &form.csrf) {
+        return refused;
+    }
+    let Ok(id) = uuid::Uuid::parse_str(&form.token_id) else { return super::unreadable_form(&lang) };
+    match accounts::revoke_token(&state, &staff.0, id).await {
+        Ok(()) => {
+            users_page(&state, &staff, &lang, StatusCode::OK, NewUserForm::default(), FieldErrors::default(), Outcome::Saved)
+                .await
+        }
+        Err(AppError::Domain(domain::Error::Forbidden)) => forbidden(&lang),
+        Err(_) => super::internal_error(&lang),
     }
 }
 

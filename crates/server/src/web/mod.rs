@@ -104,6 +104,8 @@ pub fn router() -> Router<AppState> {
         .route("/staff/account/password", post(account::change_password))
         .route("/staff/admin/users", get(admin::users).post(admin::create_user))
         .route("/staff/admin/users/access", post(admin::change_access))
+        .route("/staff/admin/tokens", post(admin::issue_token))
+        .route("/staff/admin/tokens/revoke", post(admin::revoke_token))
         .route("/staff/audit", get(admin::audit))
         .route("/staff/intake", get(staff::intake_form).post(staff::submit))
         .route("/staff/intake/preview", post(staff::preview))

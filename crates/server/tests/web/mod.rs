@@ -1,5 +1,6 @@
 //! The public pages as a person without JavaScript meets them.
 
+mod admin;
 mod staff;
 
 use crate::support::*;
