@@ -21,7 +21,7 @@ pub enum UserCommand {
 pub struct CreateUser {
     #[arg(long)]
     login: String,
-    /// administrator, operator, supervisor, agency_officer, agency_head,
+    /// administrator (or admin), operator, supervisor, agency_officer, agency_head,
     /// family_support_specialist, school_reporter, analyst, auditor
     #[arg(long)]
     role: String,
@@ -78,7 +78,8 @@ pub async fn user(config: Config, command: &UserCommand) -> anyhow::Result<()> {
     let new = NewUser {
         login: c.login.clone(),
         display_name: c.name.clone(),
-        role: c.role.clone(),
+        // `admin` is accepted for `administrator`: the first command anyone types.
+        role: if c.role == "admin" { "administrator".into() } else { c.role.clone() },
         agency_id: c.agency.clone(),
         institution_id: c.institution.clone(),
         password,
