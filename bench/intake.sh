@@ -19,7 +19,7 @@ echo "== 1. ceiling (shared/bench/ceiling, wrk, ${secs}s, ${conns} connections)"
 
 echo "== 2. qorgau, SQLite, driven by wrk"
 data=$(mktemp -d)
-QORGAU_BIND=127.0.0.1:18093 QORGAU_DATA_DIR="$data" QORGAU_ADMIN_TOKEN=bench-token-not-a-secret QORGAU_LOG=warn "$bin" serve &
+QORGAU_BIND=127.0.0.1:18093 QORGAU_DATA_DIR="$data" QORGAU_ADMIN_TOKEN=bench-token-not-a-secret QORGAU_LOG=warn "$bin" demo --complaints 0 >/dev/null &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -rf "$data"' EXIT
 for _ in $(seq 1 100); do curl -sf http://127.0.0.1:18093/readyz >/dev/null && break; sleep 0.1; done
