@@ -4,7 +4,7 @@
 //! `HttpOnly`, `SameSite=Strict`, and a new one is made at every sign-in. Every form that
 //! changes something carries the session's CSRF token, and posts must come from our pages.
 
-use super::{FieldErrors, PageError, PageLanguage, page_error, render};
+use super::{FieldErrors, PageError, PageLanguage, render};
 use crate::api::{ClientAddress, SESSION_COOKIE, session_cookie};
 use crate::error::AppError;
 use crate::i18n::Tr;
@@ -223,10 +223,9 @@ pub async fn change_password(
     let tr = lang.tr;
     match accounts::change_password(&state, &staff.0, &form.current_password, &form.new_password).await {
         Ok(()) => render(&lang, StatusCode::OK, &AccountPage::new(&state, &staff, tr, true, FieldErrors::default())),
-        Err(AppError::Domain(domain::Error::Validation(fields))) => {
-            let errors = fields.iter().map(|f| page_error(&tr, &f.field, f.code)).collect();
-            render(&lang, StatusCode::UNPROCESSABLE_ENTITY, &AccountPage::new(&state, &staff, tr, false, errors))
-        }
-        Err(_) => super::internal_error(&lang),
+        Err(error) => match super::validation_errors(&tr, &error) {
+            Some(errors) => render(&lang, StatusCode::UNPROCESSABLE_ENTITY, &AccountPage::new(&state, &staff, tr, false, errors)),
+            None => super::internal_error(&lang),
+        },
     }
 }

@@ -2,7 +2,7 @@
 //! audit trail (`/staff/audit`). Both ask the same services as the API; the policy decides.
 
 use super::account::{StaffPage, csrf_refusal, forbidden};
-use super::{FieldErrors, Options, PageLanguage, page_error, render};
+use super::{FieldErrors, Options, PageLanguage, render, validation_errors};
 use crate::api::AuditParams;
 use crate::error::AppError;
 use crate::i18n::Tr;
@@ -158,15 +158,6 @@ pub async fn users(State(state): State<AppState>, staff: StaffPage, lang: PageLa
     users_page(&state, &staff, &lang, StatusCode::OK, NewUserForm::default(), FieldErrors::default(), Outcome::Shown).await
 }
 
-fn validation_errors(tr: &Tr, error: &AppError) -> Option<FieldErrors> {
-    match error {
-        AppError::Domain(domain::Error::Validation(fields)) => {
-            Some(fields.iter().map(|f| page_error(tr, &f.field, f.code)).collect())
-        }
-        _ => None,
-    }
-}
-
 pub async fn create_user(
     State(state): State<AppState>,
     staff: StaffPage,
@@ -187,18 +178,28 @@ pub async fn create_user(
         institution_id: some(&form.institution_id),
         password: form.password.clone(),
     };
-    match accounts::create_user(&state, Some(&staff.0), new).await {
-        Ok(_) => {
-            users_page(&state, &staff, &lang, StatusCode::OK, NewUserForm::default(), FieldErrors::default(), Outcome::Saved)
-                .await
+    let result = accounts::create_user(&state, Some(&staff.0), new).await.map(|_| Outcome::Saved);
+    let kept = NewUserForm { password: String::new(), ..form };
+    answer_post(&state, &staff, &lang, result, kept).await
+}
+
+/// The accounts page after a post: the outcome, or the errors next to their fields (with what
+/// the administrator typed kept), or a refusal.
+async fn answer_post(
+    state: &AppState,
+    staff: &StaffPage,
+    lang: &PageLanguage,
+    result: Result<Outcome, AppError>,
+    form: NewUserForm,
+) -> Response {
+    match result {
+        Ok(outcome) => {
+            users_page(state, staff, lang, StatusCode::OK, NewUserForm::default(), FieldErrors::default(), outcome).await
         }
-        Err(AppError::Domain(domain::Error::Forbidden)) => forbidden(&lang),
+        Err(AppError::Domain(domain::Error::Forbidden)) => forbidden(lang),
         Err(e) => match validation_errors(&lang.tr, &e) {
-            Some(errors) => {
-                let form = NewUserForm { password: String::new(), ..form };
-                users_page(&state, &staff, &lang, StatusCode::UNPROCESSABLE_ENTITY, form, errors, Outcome::Shown).await
-            }
-            None => super::internal_error(&lang),
+            Some(errors) => users_page(state, staff, lang, StatusCode::UNPROCESSABLE_ENTITY, form, errors, Outcome::Shown).await,
+            None => super::internal_error(lang),
         },
     }
 }
@@ -233,28 +234,8 @@ pub async fn change_access(
         institution_id: some(&form.institution_id),
         disabled: form.disabled.is_some(),
     };
-    match accounts::change_access(&state, &staff.0, id, change).await {
-        Ok(_) => {
-            users_page(&state, &staff, &lang, StatusCode::OK, NewUserForm::default(), FieldErrors::default(), Outcome::Saved)
-                .await
-        }
-        Err(AppError::Domain(domain::Error::Forbidden)) => forbidden(&lang),
-        Err(e) => match validation_errors(&lang.tr, &e) {
-            Some(errors) => {
-                users_page(
-                    &state,
-                    &staff,
-                    &lang,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    NewUserForm::default(),
-                    errors,
-                    Outcome::Shown,
-                )
-                .await
-            }
-            None => super::internal_error(&lang),
-        },
-    }
+    let result = accounts::change_access(&state, &staff.0, id, change).await.map(|_| Outcome::Saved);
+    answer_post(&state, &staff, &lang, result, NewUserForm::default()).await
 }
 
 #[derive(Deserialize, Default)]
@@ -290,36 +271,8 @@ pub async fn issue_token(
         permissions: permissions.collect(),
         days: form.days.trim().parse().unwrap_or(0),
     };
-    match accounts::issue_token(&state, &staff.0, request).await {
-        Ok((_, token)) => {
-            users_page(
-                &state,
-                &staff,
-                &lang,
-                StatusCode::OK,
-                NewUserForm::default(),
-                FieldErrors::default(),
-                Outcome::Issued(token),
-            )
-            .await
-        }
-        Err(AppError::Domain(domain::Error::Forbidden)) => forbidden(&lang),
-        Err(e) => match validation_errors(&lang.tr, &e) {
-            Some(errors) => {
-                users_page(
-                    &state,
-                    &staff,
-                    &lang,
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    NewUserForm::default(),
-                    errors,
-                    Outcome::Shown,
-                )
-                .await
-            }
-            None => super::internal_error(&lang),
-        },
-    }
+    let result = accounts::issue_token(&state, &staff.0, request).await.map(|(_, token)| Outcome::Issued(token));
+    answer_post(&state, &staff, &lang, result, NewUserForm::default()).await
 }
 
 #[derive(Deserialize, Default)]
@@ -341,14 +294,8 @@ pub async fn revoke_token(
         return refused;
     }
     let Ok(id) = uuid::Uuid::parse_str(&form.token_id) else { return super::unreadable_form(&lang) };
-    match accounts::revoke_token(&state, &staff.0, id).await {
-        Ok(()) => {
-            users_page(&state, &staff, &lang, StatusCode::OK, NewUserForm::default(), FieldErrors::default(), Outcome::Saved)
-                .await
-        }
-        Err(AppError::Domain(domain::Error::Forbidden)) => forbidden(&lang),
-        Err(_) => super::internal_error(&lang),
-    }
+    let result = accounts::revoke_token(&state, &staff.0, id).await.map(|_| Outcome::Saved);
+    answer_post(&state, &staff, &lang, result, NewUserForm::default()).await
 }
 
 /// An event as a row of the auditor's table.

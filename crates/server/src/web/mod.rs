@@ -217,6 +217,17 @@ pub fn page_error(tr: &Tr, id: &str, code: &str) -> PageError {
 }
 
 /// Options of a select: (value, label, selected).
+/// The field errors of a refusal, each next to the field of the same name; `None` if the
+/// error is not about fields.
+pub fn validation_errors(tr: &Tr, error: &crate::error::AppError) -> Option<FieldErrors> {
+    match error {
+        crate::error::AppError::Domain(domain::Error::Validation(fields)) => {
+            Some(fields.iter().map(|f| page_error(tr, &f.field, f.code)).collect())
+        }
+        _ => None,
+    }
+}
+
 pub type Options = Vec<(String, String, bool)>;
 
 fn options<T: Copy>(items: &[T], code: impl Fn(T) -> &'static str, label: impl Fn(T) -> String, selected: &str) -> Options {
