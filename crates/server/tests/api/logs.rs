@@ -32,6 +32,9 @@ fn captured_logs() -> Captured {
     .clone()
 }
 
+/// A valid synthetic IIN (born 1 January 1990, female).
+const IIN: &str = "900101400013";
+
 #[tokio::test]
 async fn nothing_personal_reaches_the_logs() {
     let logs = captured_logs();
@@ -58,10 +61,20 @@ async fn nothing_personal_reaches_the_logs() {
             )
             .await;
             app.post_form("/status", &[("tracking_code", &code), ("pin", &pin)]).await;
+            // Staff: a sign-in, a wrong password, a look-up by phone and by IIN, a read.
+            let session = app.sign_in_as("operator.logs", "operator", None, None).await;
+            app.sign_in("operator.logs", "wrong-password-for-logs").await;
+            app.json_as(&session, "POST", "/api/v1/complaints/search", &json!({"phone": phone})).await;
+            app.json_as(&session, "POST", "/api/v1/complaints/search", &json!({"iin": IIN})).await;
+            app.get_as(&session, &format!("/api/v1/complaints/{}", receipt["id"].as_str().unwrap())).await;
 
             let text = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
             assert!(text.contains("request"), "the logs were captured");
-            for secret in [marker.as_str(), "+77000001357", "700 000 13 57", &pin, &code, code.replace('-', "").as_str()] {
+            let bare_code = code.replace('-', "");
+            let cookie = session.cookie.split_once('=').unwrap().1;
+            let secrets = [marker.as_str(), "+77000001357", "700 000 13 57", &pin, &code, &bare_code, IIN, PASSWORD];
+            let staff_secrets = ["wrong-password-for-logs", cookie, session.csrf.as_str()];
+            for secret in secrets.iter().chain(staff_secrets.iter()) {
                 assert!(!text.contains(secret), "the logs hold {secret}");
             }
             app
