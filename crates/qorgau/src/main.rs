@@ -41,7 +41,7 @@ enum Command {
     Serve,
     /// Apply the database migrations and exit.
     Migrate,
-    /// Run the server with synthetic demo data and a printed staff token.
+    /// Run the server with synthetic demo data, one account per role, and a demo token.
     Demo {
         /// How many synthetic complaints to add to an empty database.
         #[arg(long, default_value_t = 60)]

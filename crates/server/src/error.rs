@@ -7,7 +7,7 @@ use std::time::Duration;
 pub enum AppError {
     #[error(transparent)]
     Domain(#[from] domain::Error),
-    /// No valid staff token where one is needed.
+    /// No valid session or token where one is needed.
     #[error("unauthorized")]
     Unauthorized,
     /// Too many attempts: try again after this long.

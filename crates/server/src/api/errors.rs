@@ -49,7 +49,7 @@ impl IntoResponse for AppError {
             AppError::Domain(Error::Forbidden) => (StatusCode::FORBIDDEN, ErrorBody::one("forbidden", "not allowed")),
             AppError::Unauthorized => {
                 let mut response =
-                    (StatusCode::UNAUTHORIZED, Json(ErrorBody::one("unauthorized", "a valid staff token is required")))
+                    (StatusCode::UNAUTHORIZED, Json(ErrorBody::one("unauthorized", "sign in, or send a valid token")))
                         .into_response();
                 response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
                 return response;
