@@ -20,6 +20,9 @@ code_list! {
         ComplaintSearch = "complaint.search",
         /// Personal fields erased under the retention policy.
         ComplaintAnonymize = "complaint.anonymize",
+        /// A step of an assignment's life: acknowledged, reported, accepted, returned, extended,
+        /// forwarded, closed, reopened (the step is in the detail).
+        AssignmentStep = "assignment.step",
         SignIn = "sign_in",
         SignInFailed = "sign_in.failed",
         SignOut = "sign_out",

@@ -53,6 +53,8 @@ code_list! {
         ReadComplaints = "complaints:read",
         /// Refer a complaint to the contact center (channel `agency_referral`).
         SubmitComplaints = "complaints:submit",
+        /// Work the agency's assignments: acknowledge, report, request extensions, forward.
+        WorkAssignments = "assignments:work",
     }
 }
 
@@ -136,6 +138,13 @@ pub enum Action<'a> {
     ManageTokens,
     /// Change one's own password, sign out.
     ManageOwnAccount,
+    /// See an agency's inbox of assignments (the grant's scope names the agency).
+    ViewInbox,
+    /// Take an agency's step on its assignment (acknowledge, report, extension, forward).
+    WorkAssignment { agency_id: &'a str },
+    /// Take the contact center's step (accept or return a report, decide an extension, close,
+    /// reopen).
+    ReviewAssignment,
 }
 
 /// Which complaints a grant reaches.
@@ -210,7 +219,9 @@ fn decide_for_role(actor: &Actor, role: StaffRole, action: &Action) -> Result<Gr
             let grant = institution(actor)?;
             in_scope(&grant.scope, record).then_some(grant).ok_or(Denied::OutOfScope)
         }
-        (AgencyOfficer | AgencyHead | FamilySupportSpecialist, Action::ListComplaints) => agency(actor),
+        (AgencyOfficer | AgencyHead | FamilySupportSpecialist, Action::ListComplaints | Action::ViewInbox) => agency(actor),
+        (AgencyOfficer | AgencyHead | FamilySupportSpecialist, Action::WorkAssignment { agency_id }) => own_agency(actor, agency_id),
+        (Operator | Supervisor, Action::ReviewAssignment) => everything(),
         (AgencyOfficer | AgencyHead | FamilySupportSpecialist, Action::ViewComplaint(record)) => agency_record(actor, record),
         _ => Err(Denied::Role),
     }
@@ -221,6 +232,8 @@ fn decide_for_system(actor: &Actor, action: &Action) -> Result<Grant, Denied> {
         Action::SubmitComplaint(Channel::AgencyReferral) if actor.may(Permission::SubmitComplaints) => agency(actor),
         Action::ListComplaints if actor.may(Permission::ReadComplaints) => agency(actor),
         Action::ViewComplaint(record) if actor.may(Permission::ReadComplaints) => agency_record(actor, record),
+        Action::ViewInbox if actor.may(Permission::ReadComplaints) || actor.may(Permission::WorkAssignments) => agency(actor),
+        Action::WorkAssignment { agency_id } if actor.may(Permission::WorkAssignments) => own_agency(actor, agency_id),
         _ => Err(Denied::Role),
     }
 }
@@ -250,6 +263,12 @@ fn institution(actor: &Actor) -> Result<Grant, Denied> {
 fn agency(actor: &Actor) -> Result<Grant, Denied> {
     let id = actor.agency_id.clone().ok_or(Denied::NoAffiliation)?;
     Ok(Grant { scope: Scope::Agency(id), fields: Fields::WithoutReporter })
+}
+
+/// An agency works only its own assignments.
+fn own_agency(actor: &Actor, agency_id: &str) -> Result<Grant, Denied> {
+    let grant = agency(actor)?;
+    (actor.agency_id.as_deref() == Some(agency_id)).then_some(grant).ok_or(Denied::OutOfScope)
 }
 
 /// An agency reads a complaint assigned to it; the reporter's identity only when they

@@ -240,7 +240,7 @@ where
 const PENDING: &str = "pending";
 
 /// The stored code of a closed list that serialises as a string (its serde name).
-fn code_of(value: &impl serde::Serialize) -> String {
+pub(crate) fn code_of(value: &impl serde::Serialize) -> String {
     match serde_json::to_value(value) {
         Ok(serde_json::Value::String(code)) => code,
         _ => unreachable!("codes serialise as strings"),

@@ -9,6 +9,7 @@
 //! concurrent requests into one transaction (group commit): a complaint is acknowledged
 //! only after the commit that holds it, and one fsync serves many complaints.
 
+pub mod assignments;
 pub mod audit;
 pub mod complaints;
 mod db;

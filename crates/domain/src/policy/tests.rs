@@ -119,3 +119,24 @@ fn codes_round_trip() {
         assert_eq!(Permission::parse(permission.as_str()), Some(*permission));
     }
 }
+
+#[test]
+fn agencies_work_their_own_assignments_and_the_contact_center_reviews_them() {
+    let work = |a: &Actor, agency| decide(a, &Action::WorkAssignment { agency_id: agency }).is_ok();
+    for role in [StaffRole::AgencyOfficer, StaffRole::AgencyHead] {
+        assert!(work(&actor(role), OWN_AGENCY), "{role:?}");
+        assert!(!work(&actor(role), OTHER_AGENCY), "{role:?} on another agency's assignment");
+    }
+    for role in [StaffRole::Operator, StaffRole::Analyst, StaffRole::Auditor, StaffRole::Administrator, StaffRole::SchoolReporter] {
+        assert!(!work(&actor(role), OWN_AGENCY), "{role:?}");
+    }
+    assert!(work(&system(&[Permission::WorkAssignments]), OWN_AGENCY));
+    assert!(!work(&system(&[Permission::ReadComplaints]), OWN_AGENCY), "reading is not working");
+    let review = |role| decide(&actor(role), &Action::ReviewAssignment).is_ok();
+    assert!(review(StaffRole::Operator) && review(StaffRole::Supervisor));
+    assert!(!review(StaffRole::AgencyOfficer) && !review(StaffRole::Analyst));
+    assert!(decide(&system(&[Permission::WorkAssignments]), &Action::ReviewAssignment).is_err());
+    let inbox = decide(&actor(StaffRole::AgencyOfficer), &Action::ViewInbox).unwrap();
+    assert_eq!(inbox.scope, Scope::Agency(OWN_AGENCY.into()));
+    assert!(decide(&actor(StaffRole::Operator), &Action::ViewInbox).is_err());
+}

@@ -5,6 +5,7 @@
 //! who may do what beyond reading the caller's credentials.
 
 mod accounts;
+mod assignments;
 mod audit;
 mod complaints;
 mod errors;
@@ -53,6 +54,9 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(accounts::change_access))
         .routes(routes!(accounts::issue_token))
         .routes(routes!(accounts::revoke_token))
+        .routes(routes!(assignments::inbox))
+        .routes(routes!(assignments::get))
+        .routes(routes!(assignments::step))
         .routes(routes!(audit::events))
         .routes(routes!(audit::statistics))
         .routes(routes!(status::get))

@@ -2,6 +2,7 @@
 //! decisions (through `domain::policy::decide`) and the calls to the store are here, once.
 
 pub mod accounts;
+pub mod assignments;
 pub mod audit;
 pub mod complaints;
 
