@@ -65,8 +65,12 @@
 //! | `not_accepted`          | `close` before the report is accepted                             |
 //! | `not_finished`          | `reopen` of an assignment neither accepted nor closed             |
 
+pub mod report;
+
 #[cfg(test)]
 mod tests;
+
+pub use report::{Action, ActionKind, ActionReport, ActionReportInput};
 
 use crate::complaint::code_list;
 use crate::error::Error;
