@@ -6,6 +6,7 @@
 //! are handed: a [`complaint::NewComplaint`] has been validated, field by field.
 
 pub mod assessment;
+pub mod assignment;
 pub mod audit;
 pub mod calendar;
 pub mod clock;
