@@ -220,7 +220,9 @@ fn decide_for_role(actor: &Actor, role: StaffRole, action: &Action) -> Result<Gr
             in_scope(&grant.scope, record).then_some(grant).ok_or(Denied::OutOfScope)
         }
         (AgencyOfficer | AgencyHead | FamilySupportSpecialist, Action::ListComplaints | Action::ViewInbox) => agency(actor),
-        (AgencyOfficer | AgencyHead | FamilySupportSpecialist, Action::WorkAssignment { agency_id }) => own_agency(actor, agency_id),
+        (AgencyOfficer | AgencyHead | FamilySupportSpecialist, Action::WorkAssignment { agency_id }) => {
+            own_agency(actor, agency_id)
+        }
         (Operator | Supervisor, Action::ReviewAssignment) => everything(),
         (AgencyOfficer | AgencyHead | FamilySupportSpecialist, Action::ViewComplaint(record)) => agency_record(actor, record),
         _ => Err(Denied::Role),

@@ -114,11 +114,14 @@ pub struct HistoryEntry {
     pub note: Option<String>,
 }
 
+/// seq, at, step, status, actor kind, sealed note.
+type HistoryRow = (i64, OffsetDateTime, String, String, String, Option<Vec<u8>>);
+
 /// The steps of an assignment, oldest first.
 pub async fn history(db: &Db, keys: &Keys, complaint_id: ComplaintId, agency_id: &str) -> Result<Vec<HistoryEntry>> {
     let sql = "SELECT seq, at, step, status, actor_kind, note FROM assignment_events \
                WHERE complaint_id = $1 AND agency_id = $2 ORDER BY seq";
-    let rows: Vec<(i64, OffsetDateTime, String, String, String, Option<Vec<u8>>)> =
+    let rows: Vec<HistoryRow> =
         on_db!(db, pool => sqlx::query_as(sql).bind(complaint_id.0).bind(agency_id).fetch_all(pool).await?);
     let sealer = sealer(keys, complaint_id, agency_id);
     rows.into_iter()

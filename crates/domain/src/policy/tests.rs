@@ -127,7 +127,8 @@ fn agencies_work_their_own_assignments_and_the_contact_center_reviews_them() {
         assert!(work(&actor(role), OWN_AGENCY), "{role:?}");
         assert!(!work(&actor(role), OTHER_AGENCY), "{role:?} on another agency's assignment");
     }
-    for role in [StaffRole::Operator, StaffRole::Analyst, StaffRole::Auditor, StaffRole::Administrator, StaffRole::SchoolReporter] {
+    for role in [StaffRole::Operator, StaffRole::Analyst, StaffRole::Auditor, StaffRole::Administrator, StaffRole::SchoolReporter]
+    {
         assert!(!work(&actor(role), OWN_AGENCY), "{role:?}");
     }
     assert!(work(&system(&[Permission::WorkAssignments]), OWN_AGENCY));

@@ -8,7 +8,6 @@ use crate::error::AppError;
 use crate::service::assignments::{self as service, StepInput};
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
 use domain::assignment::{ActionReport, AssignmentStatus, Step};
 use domain::ids::ComplaintId;
@@ -119,7 +118,8 @@ pub struct AssignmentBody {
 
 impl AssignmentBody {
     fn of(a: Assignment, history: Vec<HistoryEntry>) -> Result<AssignmentBody, AppError> {
-        let report = a.report.as_deref().map(serde_json::from_str).transpose().map_err(|e| anyhow::anyhow!("stored report: {e}"))?;
+        let report =
+            a.report.as_deref().map(serde_json::from_str).transpose().map_err(|e| anyhow::anyhow!("stored report: {e}"))?;
         Ok(AssignmentBody {
             complaint_id: a.complaint_id.0,
             steps: a.status.steps().iter().map(|s| s.as_str().to_owned()).collect(),
@@ -171,13 +171,14 @@ pub async fn step(
     State(state): State<AppState>,
     StaffCaller(staff): StaffCaller,
     Path((id, agency_id, step)): Path<(String, String, String)>,
-    body: Option<Result<Json<StepInput>, JsonRejection>>,
+    body: axum::body::Bytes,
 ) -> Result<Json<AssignmentBody>, AppError> {
     let Some(step) = Step::parse(&step) else { return Err(AppError::Domain(domain::Error::NotFound)) };
-    let input = match body {
-        None => StepInput::default(),
-        Some(Ok(Json(input))) => input,
-        Some(Err(e)) => return Err(AppError::field("body", "unreadable_body", &e.body_text())),
+    // A step without anything to carry may come without a body.
+    let input = if body.iter().all(u8::is_ascii_whitespace) {
+        StepInput::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|_| AppError::field("body", "invalid_json", "expected a JSON object"))?
     };
     let (assignment, history) = service::take_step(&state, &staff, complaint_id(&id)?, &agency_id, step, input).await?;
     Ok(Json(AssignmentBody::of(assignment, history)?))

@@ -2,6 +2,7 @@
 
 mod access;
 mod accounts;
+mod assignments;
 mod law;
 mod logs;
 

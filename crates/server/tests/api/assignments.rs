@@ -1,0 +1,177 @@
+//! The agencies answer: inbox, acknowledgment, action reports reviewed by the contact center,
+//! extensions within the legal cap, forwarding, closing and reopening — through the API, with
+//! a controllable clock.
+
+use crate::support::*;
+use axum::http::StatusCode;
+use serde_json::{Value, json};
+
+const POLICE: &str = "kz-75-police";
+const SOCIAL: &str = "kz-75-social-protection";
+
+/// A domestic-violence complaint in Almaty: the police lead, the family support center helps.
+async fn complaint(app: &TestApp) -> (String, Value) {
+    let body = json!({"channel": "phone", "region": "KZ-75", "language": "ru", "narrative": "Synthetic: shouting at night",
+        "categories": ["family_household_offence"], "reporter": {"anonymous": true}, "victims": [{"age": 30, "sex": "female"}]});
+    let receipt = app.staff_post_complaint(&body).await.json();
+    (receipt["id"].as_str().unwrap().to_owned(), receipt)
+}
+
+fn report() -> Value {
+    json!({"actions": [{"kind": "home_visit"}, {"kind": "protective_order", "number": "PO-2026-0042", "issued_on": "2026-11-25", "term_days": 30}],
+        "results": "Synthetic: the family was visited; a protective order was issued.", "follow_up_on": "2026-12-10"})
+}
+
+async fn step(app: &TestApp, who: &Session, id: &str, agency: &str, step: &str, body: Value) -> Answer {
+    app.json_as(who, "POST", &format!("/api/v1/complaints/{id}/assignments/{agency}/{step}"), &body).await
+}
+
+#[tokio::test]
+async fn a_complaint_goes_from_the_inbox_to_an_accepted_report_and_closes() {
+    on_each_backend("assignments_happy", config, |app| async move {
+        let (id, receipt) = complaint(&app).await;
+        let officer = app.sign_in_as("police.officer", "agency_officer", Some(POLICE), None).await;
+        let operator = app.sign_in_as("operator.review", "operator", None, None).await;
+
+        let inbox = app.get_as(&officer, "/api/v1/inbox").await.json();
+        let line = inbox.as_array().unwrap().iter().find(|l| l["complaint_id"] == id.as_str()).expect("in the police inbox");
+        assert_eq!((line["status"].clone(), line["overdue"].clone()), (json!("pending"), json!(false)));
+        assert!(!inbox.to_string().contains("Synthetic"), "the inbox carries no personal field");
+
+        let acknowledged = step(&app, &officer, &id, POLICE, "acknowledge", json!({})).await;
+        assert_eq!(acknowledged.status, StatusCode::OK, "{}", acknowledged.body);
+        assert_eq!(acknowledged.json()["status"], "acknowledged");
+        assert_eq!(acknowledged.json()["acknowledged_at"], "2026-11-25T09:00:00Z");
+        assert_eq!(step(&app, &officer, &id, POLICE, "acknowledge", json!({})).await.status, StatusCode::CONFLICT, "twice");
+
+        let bad = step(&app, &officer, &id, POLICE, "submit_report", json!({"report": {"actions": [], "results": ""}})).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.error_fields().iter().any(|f| f.starts_with("report.")), "{}", bad.body);
+        let reported = step(&app, &officer, &id, POLICE, "submit_report", json!({"report": report()})).await;
+        assert_eq!(reported.json()["status"], "reported", "{}", reported.body);
+        assert_eq!(reported.json()["report"]["actions"][1]["number"], "PO-2026-0042");
+
+        let no_reason = step(&app, &operator, &id, POLICE, "return", json!({})).await;
+        assert_eq!(no_reason.error_fields(), ["reason"]);
+        let returned =
+            step(&app, &operator, &id, POLICE, "return", json!({"reason": "Say what the officer saw at the visit"})).await;
+        assert_eq!(returned.json()["status"], "returned");
+        let again = step(&app, &officer, &id, POLICE, "submit_report", json!({"report": report()})).await;
+        assert_eq!(again.json()["status"], "reported");
+        assert_eq!(step(&app, &operator, &id, POLICE, "accept", json!({})).await.json()["status"], "accepted");
+        let closed = step(&app, &operator, &id, POLICE, "close", json!({})).await.json();
+        assert_eq!(closed["status"], "closed");
+        let steps: Vec<_> =
+            closed["history"].as_array().unwrap().iter().map(|h| h["step"].as_str().unwrap().to_owned()).collect();
+        assert_eq!(steps, ["acknowledge", "submit_report", "return", "submit_report", "accept", "close"]);
+        assert_eq!(closed["history"][2]["note"], "Say what the officer saw at the visit");
+
+        // The police lead alone: the complaint is closed, and the reporter's status page says so.
+        let code = receipt["tracking_code"].as_str().unwrap();
+        let status = app
+            .send(
+                axum::http::Request::get(format!("/api/v1/status/{code}"))
+                    .header("x-status-pin", receipt["status_pin"].as_str().unwrap())
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(status.json()["status"], "closed", "{}", status.body);
+        assert!(app.get_as(&officer, "/api/v1/inbox").await.json().as_array().unwrap().is_empty(), "nothing owed");
+
+        let reopened =
+            step(&app, &operator, &id, POLICE, "reopen", json!({"reason": "The applicant disputes the outcome"})).await;
+        assert_eq!(reopened.json()["status"], "acknowledged");
+        let trail = store::audit::list(&app.db, &store::audit::AuditFilter { limit: 500, ..Default::default() }).await.unwrap();
+        assert_eq!(trail.iter().filter(|e| e.action == "assignment.step").count(), 7, "every step is audited");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn only_the_assigned_agency_works_it_and_only_the_contact_center_reviews() {
+    on_each_backend("assignments_who", config, |app| async move {
+        let (id, _) = complaint(&app).await;
+        let other = app.sign_in_as("astana.officer", "agency_officer", Some("kz-71-police"), None).await;
+        let operator = app.sign_in_as("operator.who", "operator", None, None).await;
+        let officer = app.sign_in_as("police.who", "agency_officer", Some(POLICE), None).await;
+        assert_eq!(step(&app, &other, &id, POLICE, "acknowledge", json!({})).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(step(&app, &operator, &id, POLICE, "acknowledge", json!({})).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(step(&app, &officer, &id, POLICE, "accept", json!({})).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(step(&app, &officer, &id, POLICE, "fly", json!({})).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(app.get_as(&operator, "/api/v1/inbox").await.status, StatusCode::FORBIDDEN, "no agency, no inbox");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn extensions_stay_within_the_cap_and_forwarding_makes_a_fresh_assignment() {
+    on_each_backend("assignments_extend_forward", config, |app| async move {
+        let (id, _) = complaint(&app).await;
+        let officer = app.sign_in_as("police.ext", "agency_officer", Some(POLICE), None).await;
+        let operator = app.sign_in_as("operator.ext", "operator", None, None).await;
+        step(&app, &officer, &id, POLICE, "acknowledge", json!({})).await;
+        let too_far = step(&app, &officer, &id, POLICE, "request_extension", json!({"until": "2027-06-01", "reason": "x"})).await;
+        assert_eq!(too_far.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(too_far.error_fields(), ["until"], "past the legal cap of two months");
+        let asked = step(
+            &app,
+            &officer,
+            &id,
+            POLICE,
+            "request_extension",
+            json!({"until": "2027-01-15", "reason": "Waiting for the medical examination"}),
+        )
+        .await;
+        assert_eq!(asked.json()["status"], "extension_requested", "{}", asked.body);
+        let granted = step(&app, &operator, &id, POLICE, "grant_extension", json!({"until": "2027-01-15"})).await.json();
+        assert_eq!(granted["status"], "acknowledged");
+        assert_eq!(granted["report_due_at"], "2027-01-15T18:59:59Z", "the end of that day in Kazakhstan");
+
+        let forwarded = step(
+            &app,
+            &officer,
+            &id,
+            POLICE,
+            "forward",
+            json!({"to_agency_id": SOCIAL, "reason": "Needs social support, not the police"}),
+        )
+        .await;
+        assert_eq!(forwarded.json()["status"], "forwarded", "{}", forwarded.body);
+        let social = app.sign_in_as("social.worker", "agency_officer", Some(SOCIAL), None).await;
+        let inbox = app.get_as(&social, "/api/v1/inbox").await.json();
+        let line = &inbox.as_array().unwrap()[0];
+        assert_eq!((line["complaint_id"].as_str(), line["status"].as_str()), (Some(id.as_str()), Some("pending")));
+        assert!(line["acknowledge_due_at"].as_str().is_some() && line["report_due_at"].as_str().is_some(), "fresh deadlines");
+        let twice = step(&app, &social, &id, SOCIAL, "forward", json!({"to_agency_id": POLICE, "reason": "back"})).await;
+        assert_eq!(twice.error_fields(), ["to_agency_id"], "an agency that already has it");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_missed_deadline_shows_as_overdue_and_agency_systems_work_by_token() {
+    on_each_backend("assignments_overdue", config, |app| async move {
+        let (id, _) = complaint(&app).await;
+        let admin = app.sign_in_as("admin.asg", "administrator", None, None).await;
+        let request =
+            json!({"name": "Synthetic police system", "agency_id": POLICE, "permissions": ["assignments:work"], "days": 30});
+        let token = app.json_as(&admin, "POST", "/api/v1/tokens", &request).await.json()["token"].as_str().unwrap().to_owned();
+        let with_token = |method: &str, uri: String| {
+            let request =
+                axum::http::Request::builder().method(method).uri(uri).header("authorization", format!("Bearer {token}"));
+            app.send(request.body(axum::body::Body::empty()).unwrap())
+        };
+        app.advance(time::Duration::days(2));
+        let inbox = with_token("GET", "/api/v1/inbox".into()).await.json();
+        assert_eq!(inbox[0]["overdue"], true, "{inbox}");
+        let acknowledged = with_token("POST", format!("/api/v1/complaints/{id}/assignments/{POLICE}/acknowledge")).await;
+        assert_eq!(acknowledged.json()["status"], "acknowledged", "{}", acknowledged.body);
+        assert_eq!(acknowledged.json()["history"][0]["actor_kind"], "token");
+        app
+    })
+    .await;
+}
