@@ -153,11 +153,17 @@ mod tests {
     }
 
     #[test]
-    fn every_role_and_kind_of_actor_has_words() {
+    fn every_role_actor_step_status_and_action_has_words() {
         let (_, english) = keys_by_language().pop().unwrap();
         let roles = domain::policy::StaffRole::ALL.iter().map(|r| format!("staff-role-{}", r.as_str()));
         let actors = domain::audit::ActorType::ALL.iter().map(|a| format!("actor-{}", a.as_str()));
-        let missing: Vec<_> = roles.chain(actors).filter(|k| !english.contains(k)).collect();
+        let history = ["user", "token"].iter().map(|a| format!("history-by-{a}"));
+        use domain::assignment::{ActionKind, AssignmentStatus, Step};
+        let statuses = AssignmentStatus::ALL.iter().map(|s| format!("assignment-status-{}", s.as_str()));
+        let steps = Step::ALL.iter().map(|s| format!("step-{}", s.as_str()));
+        let actions = ActionKind::ALL.iter().map(|a| format!("action-{}", a.as_str()));
+        let all = roles.chain(actors).chain(history).chain(statuses).chain(steps).chain(actions);
+        let missing: Vec<_> = all.filter(|k| !english.contains(k)).collect();
         assert!(missing.is_empty(), "no words for {missing:?}");
     }
 }

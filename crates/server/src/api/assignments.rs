@@ -153,7 +153,7 @@ pub async fn get(
     StaffCaller(staff): StaffCaller,
     Path((id, agency_id)): Path<(String, String)>,
 ) -> Result<Json<AssignmentBody>, AppError> {
-    let (assignment, history) = service::get(&state, &staff, complaint_id(&id)?, &agency_id).await?;
+    let (_, assignment, history) = service::get(&state, &staff, complaint_id(&id)?, &agency_id).await?;
     Ok(Json(AssignmentBody::of(assignment, history)?))
 }
 

@@ -42,21 +42,32 @@ pub async fn inbox(state: &AppState, staff: &Staff, limit: u32) -> Result<Vec<In
     Ok(assignments::inbox(&state.db, &agency_id, limit).await?)
 }
 
-/// One assignment with its history, for its agency and for the contact center. Audited as a
-/// view of the complaint (the report and notes may describe the people).
+/// One assignment with its history and its complaint (with the fields the caller may see), for
+/// its agency and for the contact center. Audited as a view of the complaint (the report and
+/// notes may describe the people).
 pub async fn get(
     state: &AppState,
     staff: &Staff,
     complaint_id: ComplaintId,
     agency_id: &str,
-) -> Result<(Assignment, Vec<HistoryEntry>), AppError> {
+) -> Result<(Complaint, Assignment, Vec<HistoryEntry>), AppError> {
     let complaint = super::complaints::get(state, staff, complaint_id).await?;
     let assignment = find(state, complaint_id, agency_id).await?;
     if !complaint.assignments.iter().any(|a| a.agency_id == agency_id) {
         return Err(Error::NotFound.into());
     }
     let history = assignments::history(&state.db, &state.store_keys, complaint_id, agency_id).await?;
-    Ok((assignment, history))
+    Ok((complaint, assignment, history))
+}
+
+/// Whether the staff member may take steps of `side` on this agency's assignment (for pages
+/// to offer only those).
+pub fn may_take(staff: &Staff, agency_id: &str, side: Side) -> bool {
+    let action = match side {
+        Side::Agency => Action::WorkAssignment { agency_id },
+        Side::ContactCenter => Action::ReviewAssignment,
+    };
+    decide(&staff.actor, &action).is_ok()
 }
 
 async fn find(state: &AppState, complaint_id: ComplaintId, agency_id: &str) -> Result<Assignment, AppError> {

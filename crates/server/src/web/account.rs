@@ -106,6 +106,7 @@ pub fn home_of(role: StaffRole) -> &'static str {
         StaffRole::Operator | StaffRole::Supervisor | StaffRole::SchoolReporter => "/staff/intake",
         StaffRole::Administrator => "/staff/admin/users",
         StaffRole::Auditor => "/staff/audit",
+        StaffRole::AgencyOfficer | StaffRole::AgencyHead | StaffRole::FamilySupportSpecialist => "/staff/inbox",
         _ => "/staff/account",
     }
 }

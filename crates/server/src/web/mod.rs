@@ -7,6 +7,7 @@
 
 mod account;
 mod admin;
+mod agency;
 mod report;
 mod staff;
 mod status;
@@ -44,6 +45,9 @@ pub const TRANSLATED_SOURCES: &[&str] = &[
     include_str!("staff.rs"),
     include_str!("account.rs"),
     include_str!("admin.rs"),
+    include_str!("agency.rs"),
+    include_str!("../../templates/staff/inbox.html"),
+    include_str!("../../templates/staff/assignment.html"),
     include_str!("../../templates/staff/account.html"),
     include_str!("../../templates/staff/users.html"),
     include_str!("../../templates/staff/audit.html"),
@@ -79,6 +83,7 @@ pub const ERROR_CODES: &[&str] = &[
     "taken",
     "not_allowed",
     "own_account",
+    "invalid_date",
 ];
 
 /// Message keys for a field and code that deserve more than the general message.
@@ -107,6 +112,8 @@ pub fn router() -> Router<AppState> {
         .route("/staff/admin/tokens", post(admin::issue_token))
         .route("/staff/admin/tokens/revoke", post(admin::revoke_token))
         .route("/staff/audit", get(admin::audit))
+        .route("/staff/inbox", get(agency::inbox))
+        .route("/staff/assignments/{id}/{agency_id}", get(agency::assignment).post(agency::take_step))
         .route("/staff/intake", get(staff::intake_form).post(staff::submit))
         .route("/staff/intake/preview", post(staff::preview))
         .route("/assets/htmx-2.0.4.min.js", get(|| asset("text/javascript", include_str!("../../assets/htmx-2.0.4.min.js"))))
@@ -264,6 +271,12 @@ pub struct ErrorPage {
 pub fn internal_error(lang: &PageLanguage) -> Response {
     let page = ErrorPage { t: lang.tr, title: lang.tr.t("error-internal-title"), message: lang.tr.t("error-internal") };
     render(lang, StatusCode::INTERNAL_SERVER_ERROR, &page)
+}
+
+/// The page for something that is not there (or not the viewer's to see).
+pub fn not_found(lang: &PageLanguage) -> Response {
+    let page = ErrorPage { t: lang.tr, title: lang.tr.t("error-not-found-title"), message: lang.tr.t("error-not-found") };
+    render(lang, StatusCode::NOT_FOUND, &page)
 }
 
 /// The page for a form that could not be read (not sent by our pages).

@@ -35,7 +35,7 @@ async fn an_administrator_creates_accounts_changes_roles_and_issues_tokens() {
         assert_eq!(created.status, StatusCode::OK, "{}", created.body);
         assert!(created.body.contains("officer.web"));
         let landing = app.post_form("/staff/sign-in", &[("login", "officer.web"), ("password", PASSWORD)]).await;
-        assert_eq!(landing.header("location"), Some("/staff/account"), "an officer lands on their account");
+        assert_eq!(landing.header("location"), Some("/staff/inbox"), "an officer lands on the inbox");
 
         let missing = app.send(form("/staff/admin/users?lang=en", &admin, &[("login", "x"), ("role", "agency_officer")])).await;
         assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);

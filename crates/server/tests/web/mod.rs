@@ -1,6 +1,7 @@
 //! The public pages as a person without JavaScript meets them.
 
 mod admin;
+mod agency;
 mod staff;
 
 use crate::support::*;
