@@ -265,3 +265,37 @@ pub async fn statuses_with_role(db: &Db, complaint_id: ComplaintId, role: &str) 
         })
         .collect()
 }
+
+/// The times of every assignment (or one agency's), for the compliance figures: no personal
+/// field is read.
+pub async fn timings(db: &Db, agency_id: Option<&str>) -> Result<Vec<domain::assignment::compliance::Timing>> {
+    type Row = (
+        String,
+        String,
+        String,
+        OffsetDateTime,
+        Option<OffsetDateTime>,
+        Option<OffsetDateTime>,
+        Option<OffsetDateTime>,
+        Option<OffsetDateTime>,
+    );
+    let rows: Vec<Row> = on_db!(db, pool => sqlx::query_as(
+        "SELECT a.agency_id, c.region, a.status, a.created_at, a.acknowledge_due_at, a.acknowledged_at, a.report_due_at, \
+         a.reported_at FROM assignments a JOIN complaints c ON c.id = a.complaint_id WHERE ($1 IS NULL OR a.agency_id = $1)")
+        .bind(agency_id).fetch_all(pool).await?);
+    rows.into_iter()
+        .map(|(agency_id, region, status, created_at, acknowledge_due_at, acknowledged_at, report_due_at, reported_at)| {
+            let status = AssignmentStatus::parse(&status).ok_or_else(|| StoreError::Corrupt("assignment status".into()))?;
+            Ok(domain::assignment::compliance::Timing {
+                agency_id,
+                region,
+                created_at,
+                acknowledge_due_at,
+                acknowledged_at,
+                report_due_at,
+                reported_at,
+                open: status.is_open(),
+            })
+        })
+        .collect()
+}

@@ -65,6 +65,7 @@
 //! | `not_accepted`          | `close` before the report is accepted                             |
 //! | `not_finished`          | `reopen` of an assignment neither accepted nor closed             |
 
+pub mod compliance;
 pub mod report;
 
 #[cfg(test)]

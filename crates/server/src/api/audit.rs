@@ -107,3 +107,16 @@ pub async fn statistics(
 ) -> Result<Json<store::statistics::Statistics>, AppError> {
     Ok(Json(crate::service::audit::statistics(&state, &staff).await?))
 }
+
+/// Compliance with the law's deadlines, per agency and per region: acknowledged and reported on
+/// time (%), overdue now, median minutes to acknowledge and to report. Analysts and
+/// supervisors see all; an agency head, their agency's. Audited.
+#[utoipa::path(get, path = "/api/v1/stats/compliance", tag = "audit",
+    responses((status = 200, body = domain::assignment::compliance::Compliance), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("staff_token" = [])))]
+pub async fn compliance(
+    State(state): State<AppState>,
+    StaffCaller(staff): StaffCaller,
+) -> Result<Json<domain::assignment::compliance::Compliance>, AppError> {
+    Ok(Json(crate::service::audit::compliance(&state, &staff).await?))
+}

@@ -59,6 +59,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(assignments::step))
         .routes(routes!(audit::events))
         .routes(routes!(audit::statistics))
+        .routes(routes!(audit::compliance))
         .routes(routes!(status::get))
         .routes(routes!(reference::triage))
         .routes(routes!(reference::taxonomy))

@@ -31,3 +31,18 @@ pub async fn statistics(state: &AppState, staff: &Staff) -> Result<store::statis
     store::audit::append(&state.db, &state.store_keys.chain, &[entry]).await?;
     Ok(statistics)
 }
+
+/// Compliance with the deadlines, per agency and per region: analysts and supervisors see all,
+/// an agency head their agency's. No personal field. Audited.
+pub async fn compliance(state: &AppState, staff: &Staff) -> Result<domain::assignment::compliance::Compliance, AppError> {
+    let grant = decide(&staff.actor, &Action::ViewStatistics).map_err(Error::from)?;
+    let agency = match &grant.scope {
+        domain::policy::Scope::Agency(id) => Some(id.as_str()),
+        _ => None,
+    };
+    let timings = store::assignments::timings(&state.db, agency).await?;
+    let entry =
+        AuditEntry::new(state.clock.now(), staff.audit_actor(), AuditAction::StatisticsView).with("figures", "compliance");
+    store::audit::append(&state.db, &state.store_keys.chain, &[entry]).await?;
+    Ok(domain::assignment::compliance::compliance(&timings, state.clock.now()))
+}

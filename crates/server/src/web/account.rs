@@ -106,8 +106,8 @@ pub fn home_of(role: StaffRole) -> &'static str {
         StaffRole::Operator | StaffRole::Supervisor | StaffRole::SchoolReporter => "/staff/intake",
         StaffRole::Administrator => "/staff/admin/users",
         StaffRole::Auditor => "/staff/audit",
+        StaffRole::Analyst => "/staff/compliance",
         StaffRole::AgencyOfficer | StaffRole::AgencyHead | StaffRole::FamilySupportSpecialist => "/staff/inbox",
-        _ => "/staff/account",
     }
 }
 

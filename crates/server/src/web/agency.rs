@@ -410,3 +410,63 @@ pub async fn take_step(
         },
     }
 }
+
+/// A row of the compliance tables.
+pub struct ComplianceRow {
+    pub name: String,
+    pub assignments: u64,
+    pub acknowledged_on_time: String,
+    pub reported_on_time: String,
+    pub overdue: u64,
+    pub to_acknowledge: String,
+    pub to_report: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/compliance.html")]
+struct CompliancePage {
+    t: Tr,
+    csrf: String,
+    /// A heading and its rows: by agency, then by region.
+    sections: Vec<(String, Vec<ComplianceRow>)>,
+}
+
+fn compliance_row(name: String, f: &domain::assignment::compliance::Figures) -> ComplianceRow {
+    let pct = |p: Option<f64>| p.map(|p| format!("{p:.1} %")).unwrap_or_else(|| "—".into());
+    let hours = |m: Option<i64>| m.map(|m| format!("{:.1} h", m as f64 / 60.0)).unwrap_or_else(|| "—".into());
+    ComplianceRow {
+        name,
+        assignments: f.assignments,
+        acknowledged_on_time: pct(f.acknowledged_on_time_pct),
+        reported_on_time: pct(f.reported_on_time_pct),
+        overdue: f.overdue_now,
+        to_acknowledge: hours(f.median_minutes_to_acknowledge),
+        to_report: hours(f.median_minutes_to_report),
+    }
+}
+
+/// Compliance with the deadlines, per agency and per region (`/staff/compliance`).
+pub async fn compliance(State(state): State<AppState>, staff: StaffPage, lang: PageLanguage) -> Response {
+    let tr = lang.tr;
+    let figures = match crate::service::audit::compliance(&state, &staff.0).await {
+        Ok(figures) => figures,
+        Err(AppError::Domain(domain::Error::Forbidden)) => return forbidden(&lang),
+        Err(_) => return super::internal_error(&lang),
+    };
+    let agency_name =
+        |id: &str| state.reference.agencies.get(id).map(|a| a.names.get(tr.language).to_owned()).unwrap_or(id.to_owned());
+    let region_name =
+        |code: &str| domain::region::Region::by_code(code).map(|r| r.name(tr.language).to_owned()).unwrap_or(code.to_owned());
+    let page = CompliancePage {
+        t: tr,
+        csrf: staff.csrf().to_owned(),
+        sections: vec![
+            (tr.t("compliance-by-agency"), figures.by_agency.iter().map(|(id, f)| compliance_row(agency_name(id), f)).collect()),
+            (
+                tr.t("compliance-by-region"),
+                figures.by_region.iter().map(|(code, f)| compliance_row(region_name(code), f)).collect(),
+            ),
+        ],
+    };
+    render(&lang, StatusCode::OK, &page)
+}

@@ -48,6 +48,7 @@ pub const TRANSLATED_SOURCES: &[&str] = &[
     include_str!("agency.rs"),
     include_str!("../../templates/staff/inbox.html"),
     include_str!("../../templates/staff/assignment.html"),
+    include_str!("../../templates/staff/compliance.html"),
     include_str!("../../templates/staff/account.html"),
     include_str!("../../templates/staff/users.html"),
     include_str!("../../templates/staff/audit.html"),
@@ -113,6 +114,7 @@ pub fn router() -> Router<AppState> {
         .route("/staff/admin/tokens/revoke", post(admin::revoke_token))
         .route("/staff/audit", get(admin::audit))
         .route("/staff/inbox", get(agency::inbox))
+        .route("/staff/compliance", get(agency::compliance))
         .route("/staff/assignments/{id}/{agency_id}", get(agency::assignment).post(agency::take_step))
         .route("/staff/intake", get(staff::intake_form).post(staff::submit))
         .route("/staff/intake/preview", post(staff::preview))

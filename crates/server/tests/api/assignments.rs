@@ -175,3 +175,38 @@ async fn a_missed_deadline_shows_as_overdue_and_agency_systems_work_by_token() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn compliance_figures_show_kept_and_missed_deadlines_per_agency_and_region() {
+    on_each_backend("assignments_compliance", config, |app| async move {
+        let (on_time, _) = complaint(&app).await;
+        let (late, _) = complaint(&app).await;
+        let officer = app.sign_in_as("police.cmp", "agency_officer", Some(POLICE), None).await;
+        step(&app, &officer, &on_time, POLICE, "acknowledge", json!({})).await;
+        app.advance(time::Duration::days(3));
+        // A new shift: a new session.
+        let officer = app.sign_in("police.cmp", PASSWORD).await.unwrap();
+        let acknowledged = step(&app, &officer, &late, POLICE, "acknowledge", json!({})).await;
+        assert_eq!(acknowledged.status, StatusCode::OK, "late, but possible");
+
+        let analyst = app.sign_in_as("analyst.cmp", "analyst", None, None).await;
+        let figures = app.get_as(&analyst, "/api/v1/stats/compliance").await.json();
+        let police = &figures["by_agency"][POLICE];
+        assert_eq!(police["assignments"], 2);
+        assert_eq!(police["acknowledged_on_time_pct"], 50.0, "{figures}");
+        let inbox = app.get_as(&officer, "/api/v1/inbox").await.json();
+        let overdue_in_inbox = inbox.as_array().unwrap().iter().filter(|l| l["overdue"] == true).count();
+        assert_eq!(police["overdue_now"], overdue_in_inbox, "the figures agree with the inbox");
+        assert_eq!(police["median_minutes_to_acknowledge"], 0, "the lower middle of now and three days");
+        assert_eq!(figures["by_region"]["KZ-75"]["assignments"].as_u64().unwrap(), 4);
+        let page = app.get_as(&analyst, "/staff/compliance?lang=en").await;
+        assert!(page.status.is_success() && page.body.contains("50.0 %"), "{}", page.body);
+
+        let head = app.sign_in_as("police.head", "agency_head", Some(POLICE), None).await;
+        let own = app.get_as(&head, "/api/v1/stats/compliance").await.json();
+        assert_eq!(own["by_agency"].as_object().unwrap().keys().collect::<Vec<_>>(), [POLICE], "a head sees their agency");
+        assert_eq!(app.get_as(&officer, "/api/v1/stats/compliance").await.status, StatusCode::FORBIDDEN);
+        app
+    })
+    .await;
+}
