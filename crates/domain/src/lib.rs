@@ -15,6 +15,7 @@ pub mod data;
 pub mod error;
 pub mod ids;
 pub mod iin;
+mod input;
 pub mod policy;
 pub mod priority;
 pub mod reference;

@@ -24,6 +24,7 @@ use utoipa::ToSchema;
 
 use crate::complaint::code_list;
 use crate::error::{Error, Errors, FieldError};
+use crate::input::{Reader, present};
 
 /// The limits of a report's fields, documented in the API and enforced here.
 pub mod limits {
@@ -200,51 +201,8 @@ impl ActionReportInput {
     }
 }
 
-/// Reads loose values into typed ones, pushing an error for each bad field. Every read
-/// returns `None` when the field was bad (its error already pushed) or absent.
-struct Reader<'a> {
-    errors: &'a mut Errors,
-    today: Date,
-}
-
+/// The report's own reads.
 impl Reader<'_> {
-    fn required<T>(
-        &mut self,
-        value: Option<Value>,
-        field: &str,
-        read: impl FnOnce(&mut Self, Value, &str) -> Option<T>,
-    ) -> Option<T> {
-        match present(value) {
-            Some(v) => read(self, v, field),
-            None => {
-                self.errors.push(field, "required", "this field is required");
-                None
-            }
-        }
-    }
-
-    fn optional<T>(
-        &mut self,
-        value: Option<Value>,
-        field: &str,
-        read: impl FnOnce(&mut Self, Value, &str) -> Option<T>,
-    ) -> Option<T> {
-        present(value).and_then(|v| read(self, v, field))
-    }
-
-    fn text(&mut self, value: Value, field: &str, max_chars: usize) -> Option<String> {
-        let Value::String(s) = value else {
-            self.errors.push(field, "expected_text", "expected text");
-            return None;
-        };
-        let s = s.trim();
-        if s.chars().count() > max_chars {
-            self.errors.push(field, "too_long", format!("at most {max_chars} characters"));
-            return None;
-        }
-        Some(s.to_owned())
-    }
-
     fn date(&mut self, value: Value, field: &str) -> Option<Date> {
         let date = value.as_str().and_then(|s| Date::parse(s.trim(), DATE_FORMAT).ok());
         if date.is_none() {
@@ -269,18 +227,6 @@ impl Reader<'_> {
             return None;
         }
         Some(date)
-    }
-
-    fn integer(&mut self, value: Value, field: &str, min: i64, max: i64) -> Option<i64> {
-        let Some(n) = value.as_i64() else {
-            self.errors.push(field, "expected_number", "expected a whole number");
-            return None;
-        };
-        if !(min..=max).contains(&n) {
-            self.errors.push(field, "out_of_range", format!("expected a number from {min} to {max}"));
-            return None;
-        }
-        Some(n)
     }
 
     /// The list of actions: 1 to 20, each valid, `no_grounds` alone.
@@ -327,20 +273,6 @@ impl Reader<'_> {
         self.action_of(kind, fields, path)
     }
 
-    fn code<T>(
-        &mut self,
-        value: Value,
-        field: &str,
-        parse: impl FnOnce(&str) -> Option<T>,
-        allowed: impl FnOnce() -> String,
-    ) -> Option<T> {
-        let parsed = value.as_str().and_then(|s| parse(s.trim()));
-        if parsed.is_none() {
-            self.errors.push(field, "unknown_value", format!("expected one of: {}", allowed()));
-        }
-        parsed
-    }
-
     /// The action of `kind`, its details read from the item's other fields.
     fn action_of(&mut self, kind: ActionKind, mut fields: Map<String, Value>, path: &str) -> Option<Action> {
         match kind {
@@ -370,15 +302,6 @@ impl Reader<'_> {
         let term_days =
             self.required(fields.remove("term_days"), &at("term_days"), |r, v, f| r.integer(v, f, 1, limits::MAX_TERM_DAYS));
         Some(Action::ProtectiveOrder { number: number?, issued_on: issued_on?, term_days: u16::try_from(term_days?).ok()? })
-    }
-}
-
-/// Absent, `null` and blank text all mean "not given".
-fn present(value: Option<Value>) -> Option<Value> {
-    match value {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) if s.trim().is_empty() => None,
-        v => v,
     }
 }
 

@@ -12,6 +12,7 @@ use super::codes::{Channel, Language, Relation, Sex};
 use super::{NewComplaint, Perpetrator, Reporter, ReporterContact, Victim};
 use crate::error::{Error, Errors};
 use crate::iin::Iin;
+use crate::input::{Reader, present};
 use crate::region::Region;
 use crate::taxonomy::Taxonomy;
 use crate::triage::Answers;
@@ -153,7 +154,7 @@ impl ComplaintInput {
     /// `now` is the time of receipt (for ages from birth years).
     pub fn validate(self, now: OffsetDateTime, taxonomy: &Taxonomy) -> Result<NewComplaint, Error> {
         let mut errors = Errors::default();
-        let mut read = Reader { errors: &mut errors };
+        let mut read = Reader { errors: &mut errors, today: crate::clock::local(now).date() };
         let channel = read.required(self.channel, "channel", |r, v, f| r.code(v, f, Channel::parse, Channel::codes));
         let region = read
             .required(self.region, "region", |r, v, f| r.code(v, f, Region::by_code, || "KZ-10 … KZ-79 (ISO 3166-2:KZ)".into()));
@@ -183,82 +184,13 @@ impl ComplaintInput {
     }
 }
 
-/// Reads loose values into typed ones, pushing an error for each bad field. Every read
-/// returns `None` when the field was bad (its error already pushed) or absent.
-struct Reader<'a> {
-    errors: &'a mut Errors,
-}
-
 impl Reader<'_> {
-    fn required<T>(
-        &mut self,
-        value: Option<Value>,
-        field: &str,
-        read: impl FnOnce(&mut Self, Value, &str) -> Option<T>,
-    ) -> Option<T> {
-        match present(value) {
-            Some(v) => read(self, v, field),
-            None => {
-                self.errors.push(field, "required", "this field is required");
-                None
-            }
-        }
-    }
-
-    fn optional<T>(
-        &mut self,
-        value: Option<Value>,
-        field: &str,
-        read: impl FnOnce(&mut Self, Value, &str) -> Option<T>,
-    ) -> Option<T> {
-        present(value).and_then(|v| read(self, v, field))
-    }
-
-    fn text(&mut self, value: Value, field: &str, max_chars: usize) -> Option<String> {
-        let Value::String(s) = value else {
-            self.errors.push(field, "expected_text", "expected text");
-            return None;
-        };
-        let s = s.trim();
-        if s.chars().count() > max_chars {
-            self.errors.push(field, "too_long", format!("at most {max_chars} characters"));
-            return None;
-        }
-        Some(s.to_owned())
-    }
-
-    fn code<T>(
-        &mut self,
-        value: Value,
-        field: &str,
-        parse: impl FnOnce(&str) -> Option<T>,
-        allowed: impl FnOnce() -> String,
-    ) -> Option<T> {
-        let parsed = value.as_str().and_then(|s| parse(s.trim()));
-        if parsed.is_none() {
-            self.errors.push(field, "unknown_value", format!("expected one of: {}", allowed()));
-        }
-        parsed
-    }
-
     fn boolean(&mut self, value: Value, field: &str) -> Option<bool> {
         let b = value.as_bool();
         if b.is_none() {
             self.errors.push(field, "expected_boolean", "expected true or false");
         }
         b
-    }
-
-    fn integer(&mut self, value: Value, field: &str, min: i64, max: i64) -> Option<i64> {
-        let Some(n) = value.as_i64() else {
-            self.errors.push(field, "expected_number", "expected a whole number");
-            return None;
-        };
-        if !(min..=max).contains(&n) {
-            self.errors.push(field, "out_of_range", format!("expected a number from {min} to {max}"));
-            return None;
-        }
-        Some(n)
     }
 
     /// A list of objects, each read by `read`; `Some(vec![])` when absent.
@@ -481,15 +413,8 @@ fn birth_year_of(iin: &Iin, year: i64) -> Option<i64> {
     (limits::EARLIEST_BIRTH_YEAR..=year).contains(&born).then_some(born)
 }
 
-/// Absent, `null` and blank text all mean "not given".
-fn present(value: Option<Value>) -> Option<Value> {
-    match value {
-        None | Some(Value::Null) => None,
-        Some(Value::String(s)) if s.trim().is_empty() => None,
-        v => v,
-    }
-}
-
+/// A phone number in E.164: Kazakhstan's `8 7XX …` and `7XX…` forms become `+7…`; `None` if
+/// it is not a phone number.
 pub fn normalise_phone(raw: &str) -> Option<String> {
     let plus = raw.starts_with('+');
     let digits: String = raw.chars().filter(|c| c.is_ascii_digit()).collect();

@@ -222,6 +222,19 @@ pub fn minimal() -> Value {
     serde_json::json!({"channel":"web","region":"KZ-71","language":"ru","narrative":"…","reporter":{"anonymous":true},"victims":[{"age":9,"sex":"female"}]})
 }
 
+/// A staff form post with the session's cookie and CSRF token (`fields` as they are: no `&`
+/// or `=` in them).
+pub fn form_as(uri: &str, session: &Session, fields: &[(&str, &str)]) -> Request<Body> {
+    let mut all = vec![("csrf", session.csrf.as_str())];
+    all.extend_from_slice(fields);
+    let body: String = all.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect::<Vec<_>>().join("&");
+    Request::post(uri)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, &session.cookie)
+        .body(Body::from(body))
+        .unwrap()
+}
+
 /// The value of `name="…" value="…"` in a page.
 pub fn hidden_value(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");

@@ -4,23 +4,12 @@ use crate::support::*;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 
-fn form(uri: &str, session: &Session, fields: &[(&str, &str)]) -> Request<Body> {
-    let mut all = vec![("csrf", session.csrf.as_str())];
-    all.extend_from_slice(fields);
-    let body: String = all.iter().map(|(k, v)| format!("{k}={}", v.replace(' ', "+"))).collect::<Vec<_>>().join("&");
-    Request::post(uri)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::COOKIE, &session.cookie)
-        .body(Body::from(body))
-        .unwrap()
-}
-
 #[tokio::test]
 async fn an_administrator_creates_accounts_changes_roles_and_issues_tokens() {
     on_each_backend("web_admin", config, |app| async move {
         let admin = app.sign_in_as("admin.web", "administrator", None, None).await;
         let created = app
-            .send(form(
+            .send(form_as(
                 "/staff/admin/users?lang=en",
                 &admin,
                 &[
@@ -37,14 +26,15 @@ async fn an_administrator_creates_accounts_changes_roles_and_issues_tokens() {
         let landing = app.post_form("/staff/sign-in", &[("login", "officer.web"), ("password", PASSWORD)]).await;
         assert_eq!(landing.header("location"), Some("/staff/inbox"), "an officer lands on the inbox");
 
-        let missing = app.send(form("/staff/admin/users?lang=en", &admin, &[("login", "x"), ("role", "agency_officer")])).await;
+        let missing =
+            app.send(form_as("/staff/admin/users?lang=en", &admin, &[("login", "x"), ("role", "agency_officer")])).await;
         assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
         for anchor in ["#login", "#display_name", "#agency_id", "#password"] {
             assert!(missing.body.contains(&format!("href=\"{anchor}\"")), "no error linked to {anchor}");
         }
 
         let issued = app
-            .send(form(
+            .send(form_as(
                 "/staff/admin/tokens?lang=en",
                 &admin,
                 &[
@@ -65,13 +55,13 @@ async fn an_administrator_creates_accounts_changes_roles_and_issues_tokens() {
         assert_eq!(with_token(token.clone()).await.status, StatusCode::OK);
         let tokens = store::users::list_tokens(&app.db).await.unwrap();
         let revoked =
-            app.send(form("/staff/admin/tokens/revoke?lang=en", &admin, &[("token_id", &tokens[0].id.to_string())])).await;
+            app.send(form_as("/staff/admin/tokens/revoke?lang=en", &admin, &[("token_id", &tokens[0].id.to_string())])).await;
         assert_eq!(revoked.status, StatusCode::OK);
         assert!(revoked.body.contains("Revoked or expired"));
         assert_eq!(with_token(token).await.status, StatusCode::UNAUTHORIZED);
 
         let operator = app.sign_in_as("operator.web", "operator", None, None).await;
-        let refused = app.send(form("/staff/admin/tokens?lang=en", &operator, &[("name", "x")])).await;
+        let refused = app.send(form_as("/staff/admin/tokens?lang=en", &operator, &[("name", "x")])).await;
         assert_eq!(refused.status, StatusCode::FORBIDDEN, "only administrators");
         app
     })

@@ -2,20 +2,8 @@
 //! operator's review on the same page.
 
 use crate::support::*;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::StatusCode;
 use serde_json::json;
-
-fn form(uri: &str, session: &Session, fields: &[(&str, &str)]) -> Request<Body> {
-    let mut all = vec![("csrf", session.csrf.as_str())];
-    all.extend_from_slice(fields);
-    let body: String = all.iter().map(|(k, v)| format!("{k}={}", v.replace(' ', "+"))).collect::<Vec<_>>().join("&");
-    Request::post(uri)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::COOKIE, &session.cookie)
-        .body(Body::from(body))
-        .unwrap()
-}
 
 #[tokio::test]
 async fn an_officer_works_an_assignment_from_the_inbox_and_the_operator_accepts_the_report() {
@@ -40,9 +28,9 @@ async fn an_officer_works_an_assignment_from_the_inbox_and_the_operator_accepts_
         assert!(page.body.contains("value=\"acknowledge\"") && page.body.contains("id=\"report-form\""));
         assert!(!page.body.contains("value=\"accept\""), "reviewing is the contact center's");
 
-        let acknowledged = app.send(form(&page_uri, &officer, &[("step", "acknowledge")])).await;
+        let acknowledged = app.send(form_as(&page_uri, &officer, &[("step", "acknowledge")])).await;
         assert_eq!(acknowledged.status, StatusCode::SEE_OTHER, "{}", acknowledged.body);
-        let missing = app.send(form(&page_uri, &officer, &[("step", "submit_report"), ("act_protective_order", "yes")])).await;
+        let missing = app.send(form_as(&page_uri, &officer, &[("step", "submit_report"), ("act_protective_order", "yes")])).await;
         assert_eq!(missing.status, StatusCode::UNPROCESSABLE_ENTITY);
         for anchor in ["#po_number", "#results"] {
             assert!(missing.body.contains(&format!("href=\"{anchor}\"")), "no error linked to {anchor}");
@@ -57,16 +45,16 @@ async fn an_officer_works_an_assignment_from_the_inbox_and_the_operator_accepts_
             ("po_term_days", "30"),
             ("results", "Synthetic: visited; order issued"),
         ];
-        assert_eq!(app.send(form(&page_uri, &officer, &report)).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(app.send(form_as(&page_uri, &officer, &report)).await.status, StatusCode::SEE_OTHER);
 
         let operator = app.sign_in_as("operator.web", "operator", None, None).await;
         let review = app.get_as(&operator, &page_uri).await;
         assert!(review.body.contains("Protective order issued: PO-7"), "{}", review.body);
         assert!(review.body.contains("value=\"accept\"") && review.body.contains("value=\"return\""));
-        let no_reason = app.send(form(&page_uri, &operator, &[("step", "return")])).await;
+        let no_reason = app.send(form_as(&page_uri, &operator, &[("step", "return")])).await;
         assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert_eq!(app.send(form(&page_uri, &operator, &[("step", "accept")])).await.status, StatusCode::SEE_OTHER);
-        let late = app.send(form(&page_uri, &officer, &[("step", "acknowledge")])).await;
+        assert_eq!(app.send(form_as(&page_uri, &operator, &[("step", "accept")])).await.status, StatusCode::SEE_OTHER);
+        let late = app.send(form_as(&page_uri, &officer, &[("step", "acknowledge")])).await;
         assert_eq!(late.status, StatusCode::CONFLICT, "not possible any more");
         assert!(late.body.contains("Report accepted"));
         app
