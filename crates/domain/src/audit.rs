@@ -23,6 +23,8 @@ code_list! {
         /// A step of an assignment's life: acknowledged, reported, accepted, returned, extended,
         /// forwarded, closed, reopened (the step is in the detail).
         AssignmentStep = "assignment.step",
+        /// A reminder or an escalation was queued for delivery (recipient and level in the detail).
+        AssignmentNotice = "assignment.notice",
         SignIn = "sign_in",
         SignInFailed = "sign_in.failed",
         SignOut = "sign_out",

@@ -33,6 +33,11 @@ pub struct Config {
     pub retention_days: u32,
     /// `QORGAU_PASSWORD_MEMORY_KIB`: the memory argon2id uses per password hash.
     pub password_memory_kib: u32,
+    /// `QORGAU_REMIND_BEFORE_MINUTES`: an agency is reminded this long before a deadline.
+    pub remind_before_minutes: u32,
+    /// `QORGAU_ESCALATION_HOURS`: after a missed deadline, the agency head, then the regional
+    /// supervisor, then the prosecutor's office are told, this many hours after it (three numbers).
+    pub escalation_hours: [u32; 3],
     /// `QORGAU_SECRET`: 64 hex digits keying the status-PIN hashes. When absent, one is
     /// generated in the data directory. Servers sharing one PostgreSQL must share it.
     pub secret: Option<String>,
@@ -66,6 +71,8 @@ impl Default for Config {
             field_keys_file: None,
             retention_days: 5 * 365,
             password_memory_kib: 19 * 1024,
+            remind_before_minutes: 120,
+            escalation_hours: [0, 24, 72],
             secret: None,
             reference_dir: None,
             trusted_proxies: Vec::new(),
@@ -161,6 +168,16 @@ impl Config {
         if let Some(n) = number("QORGAU_RETENTION_DAYS")? {
             self.retention_days = n;
         }
+        if let Some(n) = number("QORGAU_REMIND_BEFORE_MINUTES")? {
+            self.remind_before_minutes = n;
+        }
+        if let Some(v) = env("QORGAU_ESCALATION_HOURS") {
+            let hours: Vec<u32> = v.split(',').filter_map(|h| h.trim().parse().ok()).collect();
+            self.escalation_hours = hours.try_into().map_err(|_| ConfigError::Env {
+                var: "QORGAU_ESCALATION_HOURS",
+                message: "expected three whole numbers of hours, e.g. 0,24,72".into(),
+            })?;
+        }
         if let Some(n) = number("QORGAU_PASSWORD_MEMORY_KIB")? {
             self.password_memory_kib = n.max(8);
         }
@@ -199,6 +216,12 @@ retention_days = 1825
 
 # QORGAU_PASSWORD_MEMORY_KIB: memory per argon2id password hash (OWASP minimum: 19456).
 password_memory_kib = 19456
+
+# QORGAU_REMIND_BEFORE_MINUTES: an agency is reminded this long before a deadline.
+remind_before_minutes = 120
+# QORGAU_ESCALATION_HOURS: after a missed deadline, the agency head, the contact center's
+# regional supervisor and the prosecutor's office are told, this many hours after it.
+escalation_hours = [0, 24, 72]
 
 # QORGAU_SECRET: 64 hex digits that key the status-PIN hashes. Without it a secret is
 # generated in data_dir. Every server sharing one PostgreSQL must use the same secret.

@@ -1,6 +1,7 @@
-//! Scheduled work of a running server: the daily anonymisation of closed complaints past the
-//! retention period. Several servers may run it at once: the erasure of a complaint is one
-//! transaction that skips complaints already anonymised.
+//! Scheduled work of a running server: every minute, reminders and escalations of assignments
+//! whose deadline comes near or passed (each exactly once, however many servers run it: see
+//! `store::escalation`); daily, the anonymisation of closed complaints past the retention
+//! period (one transaction per batch, skipping complaints already anonymised).
 
 use crate::error::AppError;
 use crate::state::AppState;
@@ -17,8 +18,28 @@ pub async fn run_retention(state: &AppState) -> Result<usize, AppError> {
     Ok(done.len())
 }
 
-/// Starts the daily jobs on the runtime.
+const ESCALATION_EVERY: Duration = Duration::from_secs(60);
+
+/// Queues the reminders and escalations due now; returns how many were queued.
+pub async fn run_escalation(state: &AppState) -> Result<usize, AppError> {
+    let queued = store::escalation::run_until_done(&state.db, &state.store_keys, &state.escalation, state.clock.now()).await?;
+    Ok(queued.len())
+}
+
+/// Starts the jobs on the runtime.
 pub fn start(state: AppState) {
+    let escalation = state.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(ESCALATION_EVERY);
+        loop {
+            every.tick().await;
+            match run_escalation(&escalation).await {
+                Ok(0) => {}
+                Ok(count) => tracing::info!(count, "reminders and escalations queued"),
+                Err(error) => tracing::error!(%error, "escalation pass failed; it runs again in a minute"),
+            }
+        }
+    });
     tokio::spawn(async move {
         tokio::time::sleep(FIRST_RUN_AFTER).await;
         let mut every = tokio::time::interval(EVERY);

@@ -151,6 +151,8 @@ pub struct StepChange {
     pub forward_to: Option<PlannedAssignment>,
     /// The complaint's status after this step (closed when every lead assignment is).
     pub complaint_status: Option<domain::complaint::Status>,
+    /// The deadline worked towards changed: reminders and escalation start again for it.
+    pub restart_escalation: bool,
 }
 
 /// Writes a step. `Ok(false)` if the assignment was no longer in `from` (someone else acted).
@@ -183,7 +185,8 @@ pub async fn apply(db: &Db, keys: &Keys, change: &StepChange) -> Result<bool> {
             "UPDATE assignments SET status = $3, updated_at = $4, \
              acknowledged_at = CASE WHEN $5 THEN COALESCE(acknowledged_at, $4) ELSE acknowledged_at END, \
              reported_at = CASE WHEN $6 THEN $4 ELSE reported_at END, report = COALESCE($7, report), \
-             report_due_at = COALESCE($8, report_due_at) \
+             report_due_at = COALESCE($8, report_due_at), next_check_at = $4, \
+             escalation_level = CASE WHEN $10 THEN 0 ELSE escalation_level END \
              WHERE complaint_id = $1 AND agency_id = $2 AND status = $9",
         )
         .bind(id.0)
@@ -195,6 +198,7 @@ pub async fn apply(db: &Db, keys: &Keys, change: &StepChange) -> Result<bool> {
         .bind(report)
         .bind(change.report_due_at.map(domain::clock::storable))
         .bind(change.from.as_str())
+        .bind(change.restart_escalation)
         .execute(&mut *tx)
         .await?;
         if updated.rows_affected() == 0 {
@@ -225,7 +229,7 @@ pub async fn apply(db: &Db, keys: &Keys, change: &StepChange) -> Result<bool> {
         if let Some(target) = &change.forward_to {
             sqlx::query(
                 "INSERT INTO assignments (complaint_id, agency_id, agency_kind, role, rule_id, status, created_at, \
-                 acknowledge_due_at, report_due_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $7)",
+                 acknowledge_due_at, report_due_at, updated_at, next_check_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $7, $7)",
             )
             .bind(id.0)
             .bind(&target.agency_id)

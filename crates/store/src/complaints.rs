@@ -100,7 +100,7 @@ macro_rules! select_complaint {
 /// The columns of an assignment (a macro, so that queries stay literal strings).
 macro_rules! assignment_columns {
     () => {
-        "complaint_id, agency_id, agency_kind, role, rule_id, status, created_at, acknowledge_due_at, report_due_at"
+        "complaint_id, agency_id, agency_kind, role, rule_id, status, created_at, acknowledge_due_at, report_due_at, next_check_at"
     };
 }
 
@@ -229,7 +229,9 @@ where
                 .push_bind(PENDING)
                 .push_bind(at)
                 .push_bind(a.acknowledge_due_at.map(domain::clock::storable))
-                .push_bind(a.report_due_at.map(domain::clock::storable));
+                .push_bind(a.report_due_at.map(domain::clock::storable))
+                // The scheduler looks at it at once, and decides when to look again.
+                .push_bind(at);
         });
         q.build().execute(&mut **tx).await?;
     }

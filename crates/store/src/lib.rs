@@ -13,6 +13,7 @@ pub mod assignments;
 pub mod audit;
 pub mod complaints;
 mod db;
+pub mod escalation;
 pub mod retention;
 pub mod rotation;
 pub mod schema;

@@ -66,6 +66,7 @@
 //! | `not_finished`          | `reopen` of an assignment neither accepted nor closed             |
 
 pub mod compliance;
+pub mod escalation;
 pub mod report;
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use crate::error::AppError;
 use crate::state::AppState;
 use domain::Error;
 use domain::assessment::PlannedAssignment;
-use domain::assignment::{ActionReportInput, AssignmentStatus, Side, Step, complaint_closed, next};
+use domain::assignment::{ActionReportInput, AssignmentStatus, Side, Step, complaint_closed, escalation, next};
 use domain::calendar::DeadlineKind;
 use domain::complaint::{Complaint, Status};
 use domain::error::Errors;
@@ -111,6 +111,11 @@ pub async fn take_step(
         report: prepared.report,
         report_due_at: prepared.report_due_at,
         complaint_status: complaint_status(state, &assignment, step, to).await?,
+        restart_escalation: {
+            let before = escalation::deadline(assignment.status, assignment.acknowledge_due_at, assignment.report_due_at);
+            let due = prepared.report_due_at.or(assignment.report_due_at);
+            before != escalation::deadline(to, assignment.acknowledge_due_at, due)
+        },
         forward_to: prepared.forward_to,
     };
     if !assignments::apply(&state.db, &state.store_keys, &change).await? {

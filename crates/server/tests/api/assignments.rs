@@ -210,3 +210,54 @@ async fn compliance_figures_show_kept_and_missed_deadlines_per_agency_and_region
     })
     .await;
 }
+
+#[tokio::test]
+async fn reminders_and_escalations_happen_exactly_once_with_two_servers() {
+    on_each_backend("assignments_escalation", config, |app| async move {
+        for _ in 0..3 {
+            complaint(&app).await;
+        }
+        let second = app.second_instance();
+        let both = || async {
+            let (a, b) = tokio::join!(server::jobs::run_escalation(&app.state), server::jobs::run_escalation(&second));
+            a.unwrap() + b.unwrap()
+        };
+        // Each complaint: the police (lead) and the family support center (support), both with
+        // deadlines. Ten days on, every acknowledgment deadline is long missed: a reminder, the
+        // head, the regional supervisor and the prosecutor's office, for each assignment.
+        app.advance(time::Duration::days(10));
+        let first = both().await;
+        assert_eq!(first, 3 * 2 * 4, "every notice once");
+        for _ in 0..3 {
+            assert_eq!(both().await, 0, "and never again");
+        }
+        let outbox = store::escalation::outbox(&app.db, 1000).await.unwrap();
+        assert_eq!(outbox.len(), 24);
+        let recipients: std::collections::BTreeSet<_> = outbox.iter().map(|(r, _, _)| r.clone()).collect();
+        for expected in [
+            format!("agency:{POLICE}"),
+            format!("agency_head:{POLICE}"),
+            "regional_supervisor:KZ-75".into(),
+            "prosecutor:KZ-75".into(),
+        ] {
+            assert!(recipients.contains(&expected), "{expected} in {recipients:?}");
+        }
+        assert!(
+            outbox.iter().all(|(_, payload, status)| status == "pending" && !payload.contains("Synthetic")),
+            "no personal data"
+        );
+        let trail = store::audit::list(&app.db, &store::audit::AuditFilter { limit: 500, ..Default::default() }).await.unwrap();
+        assert_eq!(trail.iter().filter(|e| e.action == "assignment.notice").count(), 24, "each notice audited");
+
+        // Acknowledging starts the chain again for the report deadline, which is weeks away.
+        let officer = app.sign_in_as("police.esc", "agency_officer", Some(POLICE), None).await;
+        let payload: Value = serde_json::from_str(&outbox[0].1).unwrap();
+        let id = payload["complaint_id"].as_str().unwrap().to_owned();
+        assert_eq!(step(&app, &officer, &id, POLICE, "acknowledge", json!({})).await.status, StatusCode::OK);
+        assert_eq!(both().await, 0, "nothing due for the report yet");
+        app.advance(time::Duration::days(40));
+        assert_eq!(both().await, 4, "the report deadline missed: its own four notices, and nothing for the others");
+        app
+    })
+    .await;
+}

@@ -36,6 +36,8 @@ pub struct TestApp {
     pub clock: Arc<TestClock>,
     pub db: store::Db,
     pub state: server::state::AppState,
+    /// The configuration it started with (a second instance on the same database needs it).
+    pub config: Config,
     test_db: TestDb,
 }
 
@@ -108,7 +110,12 @@ impl TestApp {
         let test_db = TestDb::fresh(backend, test).await;
         let clock = Arc::new(TestClock(Mutex::new(time::macros::datetime!(2026-11-25 09:00 UTC))));
         let state = server::startup::state(&config, test_db.db.clone(), clock.clone()).expect("state");
-        TestApp { app: server::startup::app(state.clone()), clock, db: test_db.db.clone(), state, test_db }
+        TestApp { app: server::startup::app(state.clone()), clock, db: test_db.db.clone(), state, config, test_db }
+    }
+
+    /// Another server on the same database, with the same configuration and clock.
+    pub fn second_instance(&self) -> server::state::AppState {
+        server::startup::state(&self.config, self.db.clone(), self.clock.clone()).expect("a second state")
     }
 
     pub fn advance(&self, by: time::Duration) {
