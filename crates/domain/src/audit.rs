@@ -36,6 +36,8 @@ code_list! {
         UserUnlock = "user.unlock",
         TokenIssue = "token.issue",
         TokenRevoke = "token.revoke",
+        /// An agency's webhook set or replaced (its secret made anew).
+        WebhookSet = "webhook.set",
         StatisticsView = "statistics.view",
         AuditView = "audit.view",
         AuditExport = "audit.export",

@@ -26,8 +26,24 @@ pub async fn run_escalation(state: &AppState) -> Result<usize, AppError> {
     Ok(queued.len())
 }
 
+const DELIVERY_EVERY: Duration = Duration::from_secs(5);
+
 /// Starts the jobs on the runtime.
 pub fn start(state: AppState) {
+    let delivery = state.clone();
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(DELIVERY_EVERY);
+        loop {
+            every.tick().await;
+            match crate::delivery::deliver_due(&delivery).await {
+                Ok(done) if done == Default::default() => {}
+                Ok(done) => {
+                    tracing::info!(delivered = done.delivered, retried = done.retried, dead = done.dead, "outbox delivery")
+                }
+                Err(error) => tracing::error!(%error, "outbox delivery failed; it runs again shortly"),
+            }
+        }
+    });
     let escalation = state.clone();
     tokio::spawn(async move {
         let mut every = tokio::time::interval(ESCALATION_EVERY);

@@ -118,3 +118,53 @@ pub async fn revoke_token(
     service::revoke_token(&state, &staff, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// An agency's webhook address.
+#[derive(serde::Deserialize, ToSchema)]
+pub struct WebhookRequest {
+    /// `http://…` (HTTPS through the deployment's egress proxy).
+    pub url: String,
+}
+
+/// The signing secret of a webhook, shown only here.
+#[derive(Serialize, ToSchema)]
+pub struct WebhookSecret {
+    pub secret: String,
+}
+
+/// Set where an agency's notices are posted. Each post is signed: `X-Qorgau-Signature:
+/// sha256=<HMAC-SHA-256 with the secret of "<X-Qorgau-Timestamp>.<body>">`, and carries
+/// `X-Qorgau-Delivery` (the message id) for deduplication. Audited.
+#[utoipa::path(put, path = "/api/v1/agencies/{id}/webhook", tag = "accounts", request_body = WebhookRequest,
+    params(("id" = String, Path)),
+    responses((status = 200, body = WebhookSecret), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("staff_token" = [])))]
+pub async fn set_webhook(
+    State(state): State<AppState>,
+    StaffCaller(staff): StaffCaller,
+    Path(id): Path<String>,
+    body: Result<Json<WebhookRequest>, JsonRejection>,
+) -> Result<Json<WebhookSecret>, AppError> {
+    let request = json(body)?;
+    Ok(Json(WebhookSecret { secret: service::set_webhook(&state, &staff, &id, &request.url).await? }))
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OutboxParams {
+    /// pending, delivered or dead (default dead: what needs an administrator).
+    status: Option<String>,
+}
+
+/// Messages of the outbox by status; `dead` ones failed every attempt and need an administrator.
+#[utoipa::path(get, path = "/api/v1/outbox", tag = "accounts", params(OutboxParams),
+    responses((status = 200, body = Vec<store::outbox::Listed>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("staff_token" = [])))]
+pub async fn outbox(
+    State(state): State<AppState>,
+    StaffCaller(staff): StaffCaller,
+    axum::extract::Query(params): axum::extract::Query<OutboxParams>,
+) -> Result<Json<Vec<store::outbox::Listed>>, AppError> {
+    let status = params.status.unwrap_or_else(|| "dead".into());
+    Ok(Json(service::outbox(&state, &staff, &status).await?))
+}

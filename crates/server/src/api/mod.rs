@@ -54,6 +54,8 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(accounts::change_access))
         .routes(routes!(accounts::issue_token))
         .routes(routes!(accounts::revoke_token))
+        .routes(routes!(accounts::set_webhook))
+        .routes(routes!(accounts::outbox))
         .routes(routes!(assignments::inbox))
         .routes(routes!(assignments::get))
         .routes(routes!(assignments::step))

@@ -391,6 +391,38 @@ pub async fn revoke_token(state: &AppState, staff: &Staff, id: Uuid) -> Result<(
     Ok(())
 }
 
+/// Sets an agency's webhook (where its notices are posted, signed); returns the new signing
+/// secret, shown once. Only `http://` addresses: HTTPS goes through the deployment's egress proxy.
+pub async fn set_webhook(state: &AppState, staff: &Staff, agency_id: &str, url: &str) -> Result<String, AppError> {
+    decide(&staff.actor, &Action::ManageTokens).map_err(Error::from)?;
+    let mut errors = Errors::default();
+    if state.reference.agencies.get(agency_id).is_none() {
+        return Err(Error::NotFound.into());
+    }
+    let url = url.trim();
+    let valid = url.strip_prefix("http://").is_some_and(|rest| !rest.is_empty() && !rest.contains(char::is_whitespace));
+    if !valid || url.len() > 500 {
+        errors.push("url", "invalid", "an http:// address of the agency's system (up to 500 characters)");
+    }
+    errors.finish(|| ())?;
+    let secret = auth::random_value();
+    let now = state.clock.now();
+    let webhook = store::outbox::Webhook { url: url.to_owned(), secret: secret.clone() };
+    store::outbox::set_webhook(&state.db, &state.store_keys, agency_id, &webhook, now).await?;
+    let event = AuditEntry::new(now, staff.audit_actor(), AuditAction::WebhookSet).with("agency_id", agency_id);
+    store::audit::append(&state.db, &state.store_keys.chain, &[event]).await?;
+    Ok(secret)
+}
+
+/// Outbox messages with a status (`pending`, `delivered`, `dead`), for administrators.
+pub async fn outbox(state: &AppState, staff: &Staff, status: &str) -> Result<Vec<store::outbox::Listed>, AppError> {
+    decide(&staff.actor, &Action::ManageTokens).map_err(Error::from)?;
+    if !matches!(status, "pending" | "delivered" | "dead") {
+        return Err(AppError::field("status", "unknown_value", "expected one of: pending, delivered, dead"));
+    }
+    Ok(store::outbox::list(&state.db, status, 200).await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,7 @@
 mod access;
 mod accounts;
 mod assignments;
+mod delivery;
 mod law;
 mod logs;
 

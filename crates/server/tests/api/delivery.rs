@@ -1,0 +1,100 @@
+//! Delivery of notices: to an agency's webhook (signed, retried with backoff after failures,
+//! delivered once), to the mail sink otherwise, and dead-lettered when every attempt fails.
+
+use crate::support::*;
+use axum::http::{HeaderMap, StatusCode};
+use serde_json::json;
+use std::sync::{Arc, Mutex};
+
+const POLICE: &str = "kz-75-police";
+
+/// What the receiver saw: each request's delivery id and whether its signature was right.
+#[derive(Clone, Default)]
+struct Receiver {
+    calls: Arc<Mutex<Vec<(String, bool, bool)>>>,
+    secret: Arc<Mutex<String>>,
+}
+
+/// A local receiver on port 0 that answers 500 to its first `failures` requests, then 200.
+async fn start_receiver(failures: usize) -> (String, Receiver) {
+    let receiver = Receiver::default();
+    let seen = receiver.clone();
+    let handler = move |headers: HeaderMap, body: String| {
+        let seen = seen.clone();
+        async move {
+            let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+            let timestamp: i64 = header("x-qorgau-timestamp").parse().unwrap_or(0);
+            let signed =
+                server::delivery::signature(&seen.secret.lock().unwrap(), timestamp, &body) == header("x-qorgau-signature");
+            let mut calls = seen.calls.lock().unwrap();
+            let ok = calls.len() >= failures;
+            calls.push((header("x-qorgau-delivery"), signed, ok));
+            if ok { StatusCode::OK } else { StatusCode::INTERNAL_SERVER_ERROR }
+        }
+    };
+    let app = axum::Router::new().route("/hook", axum::routing::post(handler));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, receiver)
+}
+
+async fn escalated_complaint(app: &TestApp, url: &str, receiver: &Receiver) {
+    let admin = app.sign_in_as("admin.hook", "administrator", None, None).await;
+    let set = app.json_as(&admin, "PUT", &format!("/api/v1/agencies/{POLICE}/webhook"), &json!({"url": url})).await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.body);
+    *receiver.secret.lock().unwrap() = set.json()["secret"].as_str().unwrap().to_owned();
+    let body = json!({"channel": "phone", "region": "KZ-75", "language": "ru", "narrative": "Synthetic",
+        "categories": ["family_household_offence"], "reporter": {"anonymous": true}, "victims": [{"age": 30, "sex": "female"}]});
+    app.staff_post_complaint(&body).await;
+    app.advance(time::Duration::days(10));
+    assert_eq!(server::jobs::run_escalation(&app.state).await.unwrap(), 8, "four notices each for the police and the center");
+}
+
+#[tokio::test]
+async fn a_webhook_that_fails_twice_gets_each_notice_exactly_once() {
+    on_each_backend("delivery_webhook", config, |app| async move {
+        let (url, receiver) = start_receiver(2).await;
+        escalated_complaint(&app, &url, &receiver).await;
+        let first = server::delivery::deliver_due(&app.state).await.unwrap();
+        assert_eq!((first.delivered, first.retried), (6, 2), "the police's two notices failed; the rest went to the mail sink");
+        assert_eq!(server::delivery::deliver_due(&app.state).await.unwrap().delivered, 0, "not before the backoff");
+        app.advance(time::Duration::seconds(31));
+        let second = server::delivery::deliver_due(&app.state).await.unwrap();
+        assert_eq!((second.delivered, second.retried), (2, 0));
+
+        let calls = receiver.calls.lock().unwrap().clone();
+        assert_eq!(calls.len(), 4, "the agency's and its head's notices, each twice");
+        assert!(calls.iter().all(|(_, signed, _)| *signed), "every request signed with the agency's secret");
+        let delivered: Vec<_> = calls.iter().filter(|(_, _, ok)| *ok).map(|(id, _, _)| id.clone()).collect();
+        let unique: std::collections::BTreeSet<_> = delivered.iter().collect();
+        assert_eq!((delivered.len(), unique.len()), (2, 2), "each notice delivered exactly once");
+        let sink = std::fs::read_to_string(app.config.data_dir.join("outbox/notices.jsonl")).unwrap();
+        assert_eq!(sink.lines().count(), 6, "the center has no webhook, and regions' supervisors and prosecutors get mail");
+        assert_eq!(store::outbox::list(&app.db, "delivered", 100).await.unwrap().len(), 8);
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_receiver_that_never_answers_well_ends_in_the_dead_letters() {
+    on_each_backend("delivery_dead", config, |app| async move {
+        let (url, receiver) = start_receiver(usize::MAX).await;
+        escalated_complaint(&app, &url, &receiver).await;
+        for _ in 0..server::delivery::MAX_ATTEMPTS {
+            server::delivery::deliver_due(&app.state).await.unwrap();
+            app.advance(time::Duration::hours(1));
+        }
+        let admin = app.sign_in("admin.hook", PASSWORD).await.unwrap();
+        let dead = app.get_as(&admin, "/api/v1/outbox?status=dead").await.json();
+        assert_eq!(dead.as_array().unwrap().len(), 2, "{dead}");
+        assert_eq!(dead[0]["attempts"], server::delivery::MAX_ATTEMPTS);
+        assert!(dead[0]["last_error"].as_str().unwrap().contains("500"));
+        assert_eq!(receiver.calls.lock().unwrap().len(), 2 * server::delivery::MAX_ATTEMPTS as usize);
+        let officer = app.sign_in_as("police.dead", "agency_officer", Some(POLICE), None).await;
+        assert_eq!(app.get_as(&officer, "/api/v1/outbox").await.status, StatusCode::FORBIDDEN);
+        app
+    })
+    .await;
+}
