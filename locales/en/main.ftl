@@ -440,3 +440,4 @@ compliance-report-on-time = Reported on time
 compliance-overdue = Overdue now
 compliance-median-ack = Median time to acknowledge
 compliance-median-report = Median time to report
+status-progress = Who is working on it

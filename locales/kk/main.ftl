@@ -440,3 +440,4 @@ compliance-report-on-time = Есеп мерзімінде
 compliance-overdue = Қазір мерзімі өткен
 compliance-median-ack = Растаудың медиандық уақыты
 compliance-median-report = Есептің медиандық уақыты
+status-progress = Хабарлама бойынша кім жұмыс істейді

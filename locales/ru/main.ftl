@@ -440,3 +440,4 @@ compliance-report-on-time = Отчёт в срок
 compliance-overdue = Просрочено сейчас
 compliance-median-ack = Медианное время подтверждения
 compliance-median-report = Медианное время отчёта
+status-progress = Кто работает по сообщению

@@ -303,3 +303,18 @@ pub async fn timings(db: &Db, agency_id: Option<&str>) -> Result<Vec<domain::ass
         })
         .collect()
 }
+
+/// Where each agency working on a complaint stands, for the reporter's status page (agencies
+/// only informed are left out).
+pub async fn progress(db: &Db, complaint_id: ComplaintId) -> Result<Vec<domain::complaint::Progress>> {
+    let rows: Vec<(String, String, OffsetDateTime, Option<OffsetDateTime>)> = on_db!(db, pool => sqlx::query_as(
+        "SELECT agency_id, status, created_at, updated_at FROM assignments WHERE complaint_id = $1 AND role <> 'informed' \
+         ORDER BY created_at, agency_id")
+        .bind(complaint_id.0).fetch_all(pool).await?);
+    rows.into_iter()
+        .map(|(agency_id, status, created_at, updated_at)| {
+            let status = AssignmentStatus::parse(&status).ok_or_else(|| StoreError::Corrupt("assignment status".into()))?;
+            Ok(domain::complaint::Progress { agency_id, status, since: updated_at.unwrap_or(created_at) })
+        })
+        .collect()
+}

@@ -135,10 +135,15 @@ pub struct StatusView {
     pub received_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
+    /// Where each agency working on it stands.
+    pub progress: Vec<Progress>,
 }
 
-impl From<&Complaint> for StatusView {
-    fn from(c: &Complaint) -> Self {
-        Self { tracking_code: c.tracking_code.clone(), status: c.status, received_at: c.received_at, updated_at: c.updated_at }
-    }
+/// One agency's part, as the reporter follows it.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct Progress {
+    pub agency_id: String,
+    pub status: crate::assignment::AssignmentStatus,
+    #[serde(with = "time::serde::rfc3339")]
+    pub since: OffsetDateTime,
 }

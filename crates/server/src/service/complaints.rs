@@ -248,7 +248,14 @@ pub async fn status(state: &AppState, code: &str, pin: &str, caller: &Caller) ->
     let found = complaints::find_for_status(&state.db, &code).await?;
     match found {
         Some(r) if state.keys.pin_matches(&code, &pin, &r.status_pin_hash) => {
-            Ok(StatusView { tracking_code: code, status: r.status, received_at: r.received_at, updated_at: r.updated_at })
+            let progress = store::assignments::progress(&state.db, r.id).await?;
+            Ok(StatusView {
+                tracking_code: code,
+                status: r.status,
+                received_at: r.received_at,
+                updated_at: r.updated_at,
+                progress,
+            })
         }
         _ => {
             if let Some(address) = address {

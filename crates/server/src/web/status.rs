@@ -34,6 +34,8 @@ pub struct StatusResult {
     pub explanation: String,
     pub received: String,
     pub updated: String,
+    /// Each agency's name and where it stands.
+    pub progress: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -73,6 +75,14 @@ pub async fn check(
                 explanation: tr.t(&format!("status-{status}-explanation")),
                 received: shown(view.received_at),
                 updated: shown(view.updated_at),
+                progress: view
+                    .progress
+                    .iter()
+                    .map(|p| {
+                        let agency = state.reference.agencies.get(&p.agency_id).map(|a| a.names.get(tr.language).to_owned());
+                        (agency.unwrap_or_default(), tr.t(&format!("assignment-status-{}", p.status.as_str())))
+                    })
+                    .collect(),
             };
             render(&lang, StatusCode::OK, &page(FieldErrors::default(), Some(result)))
         }

@@ -77,6 +77,9 @@ async fn a_complaint_goes_from_the_inbox_to_an_accepted_report_and_closes() {
             )
             .await;
         assert_eq!(status.json()["status"], "closed", "{}", status.body);
+        let progress = status.json()["progress"].clone();
+        assert!(progress.as_array().unwrap().iter().any(|p| p["agency_id"] == POLICE && p["status"] == "closed"), "{progress}");
+        assert!(!status.body.contains("Synthetic"), "the status shows no personal data");
         assert!(app.get_as(&officer, "/api/v1/inbox").await.json().as_array().unwrap().is_empty(), "nothing owed");
 
         let reopened =

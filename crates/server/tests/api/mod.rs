@@ -163,7 +163,12 @@ async fn the_status_shows_dates_and_status_only_to_the_right_pin() {
         let view = by_header.json();
         let mut keys: Vec<_> = view.as_object().unwrap().keys().cloned().collect();
         keys.sort();
-        assert_eq!(keys, ["received_at", "status", "tracking_code", "updated_at"], "nothing personal");
+        assert_eq!(keys, ["progress", "received_at", "status", "tracking_code", "updated_at"], "nothing personal");
+        for part in view["progress"].as_array().unwrap() {
+            let mut keys: Vec<_> = part.as_object().unwrap().keys().cloned().collect();
+            keys.sort();
+            assert_eq!(keys, ["agency_id", "since", "status"], "an agency and where it stands, nothing more");
+        }
         assert_eq!(view["status"], "received");
         let lower = code.to_lowercase().replace('-', "");
         assert_eq!(app.get(&format!("/api/v1/status/{lower}?pin={pin}")).await.status, StatusCode::OK, "codes are read as typed");
