@@ -243,6 +243,24 @@ pub async fn apply(db: &Db, keys: &Keys, change: &StepChange) -> Result<bool> {
             .execute(&mut *tx)
             .await?;
         }
+        // The other side hears of the step: the contact center of an agency's step, the agency
+        // of the contact center's (and a receiving agency of its new assignment).
+        for (recipient, topic) in notified(change) {
+            let payload = serde_json::json!({"complaint_id": id.0, "agency_id": change.agency_id, "step": change.step.as_str(),
+                "status": change.to.as_str()});
+            sqlx::query(
+                "INSERT INTO outbox (id, created_at, topic, recipient, payload, dedupe_key, status, attempts, next_attempt_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $2) ON CONFLICT (dedupe_key) DO NOTHING",
+            )
+            .bind(Uuid::now_v7())
+            .bind(at)
+            .bind(topic)
+            .bind(&recipient)
+            .bind(payload.to_string())
+            .bind(format!("{}/{}/{seq}/{recipient}", id.0, change.agency_id))
+            .execute(&mut *tx)
+            .await?;
+        }
         sqlx::query("UPDATE complaints SET updated_at = $2, status = COALESCE($3, status) WHERE id = $1")
             .bind(id.0)
             .bind(at)
@@ -254,6 +272,18 @@ pub async fn apply(db: &Db, keys: &Keys, change: &StepChange) -> Result<bool> {
         true
     });
     Ok(applied)
+}
+
+/// Who hears of a step, and under which topic.
+fn notified(change: &StepChange) -> Vec<(String, &'static str)> {
+    let mut to = vec![match change.step.side() {
+        domain::assignment::Side::Agency => ("contact_center".to_owned(), "assignment.step"),
+        domain::assignment::Side::ContactCenter => (format!("agency:{}", change.agency_id), "assignment.step"),
+    }];
+    if let Some(target) = &change.forward_to {
+        to.push((format!("agency:{}", target.agency_id), "assignment.new"));
+    }
+    to
 }
 
 /// The statuses of a complaint's assignments with the given role (`lead`), for the rule that a

@@ -87,6 +87,14 @@ async fn a_complaint_goes_from_the_inbox_to_an_accepted_report_and_closes() {
         assert_eq!(reopened.json()["status"], "acknowledged");
         let trail = store::audit::list(&app.db, &store::audit::AuditFilter { limit: 500, ..Default::default() }).await.unwrap();
         assert_eq!(trail.iter().filter(|e| e.action == "assignment.step").count(), 7, "every step is audited");
+        let outbox = store::escalation::outbox(&app.db, 100).await.unwrap();
+        let told: Vec<_> = outbox.iter().map(|(recipient, _, _)| recipient.as_str()).collect();
+        assert_eq!(told.len(), 7, "each step tells the other side: {told:?}");
+        assert_eq!(told.iter().filter(|r| **r == "contact_center").count(), 3, "acknowledged, reported twice");
+        assert!(
+            outbox.iter().all(|(_, payload, _)| !payload.contains("Synthetic") && !payload.contains("Say what")),
+            "no notes, no people"
+        );
         app
     })
     .await;
