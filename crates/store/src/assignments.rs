@@ -245,7 +245,7 @@ pub async fn apply(db: &Db, keys: &Keys, change: &StepChange) -> Result<bool> {
         }
         // The other side hears of the step: the contact center of an agency's step, the agency
         // of the contact center's (and a receiving agency of its new assignment).
-        for (recipient, topic) in notified(change) {
+        for (recipient, topic, key) in notified(change, seq) {
             let payload = serde_json::json!({"complaint_id": id.0, "agency_id": change.agency_id, "step": change.step.as_str(),
                 "status": change.to.as_str()});
             sqlx::query(
@@ -257,7 +257,7 @@ pub async fn apply(db: &Db, keys: &Keys, change: &StepChange) -> Result<bool> {
             .bind(topic)
             .bind(&recipient)
             .bind(payload.to_string())
-            .bind(format!("{}/{}/{seq}/{recipient}", id.0, change.agency_id))
+            .bind(key)
             .execute(&mut *tx)
             .await?;
         }
@@ -274,14 +274,18 @@ pub async fn apply(db: &Db, keys: &Keys, change: &StepChange) -> Result<bool> {
     Ok(applied)
 }
 
-/// Who hears of a step, and under which topic.
-fn notified(change: &StepChange) -> Vec<(String, &'static str)> {
-    let mut to = vec![match change.step.side() {
-        domain::assignment::Side::Agency => ("contact_center".to_owned(), "assignment.step"),
-        domain::assignment::Side::ContactCenter => (format!("agency:{}", change.agency_id), "assignment.step"),
-    }];
+/// Who hears of a step, under which topic, and the outbox key that keeps it single (a
+/// forwarded assignment's announcement shares the scheduler's key, so it is made once).
+fn notified(change: &StepChange, seq: i64) -> Vec<(String, &'static str, String)> {
+    let id = change.complaint_id.0;
+    let recipient = match change.step.side() {
+        domain::assignment::Side::Agency => "contact_center".to_owned(),
+        domain::assignment::Side::ContactCenter => format!("agency:{}", change.agency_id),
+    };
+    let key = format!("{id}/{}/{seq}/{recipient}", change.agency_id);
+    let mut to = vec![(recipient, "assignment.step", key)];
     if let Some(target) = &change.forward_to {
-        to.push((format!("agency:{}", target.agency_id), "assignment.new"));
+        to.push((format!("agency:{}", target.agency_id), "assignment.new", format!("{id}/{}/new", target.agency_id)));
     }
     to
 }

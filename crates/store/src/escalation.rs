@@ -1,5 +1,6 @@
-//! The scheduler's pass over due assignments: each reminder and escalation is queued in the
-//! outbox, audited, and the assignment's next look is set, in one transaction.
+//! The scheduler's pass over due assignments: the announcement of a new assignment to its
+//! agency, then each reminder and escalation, is queued in the outbox, audited, and the
+//! assignment's next look is set, in one transaction.
 //!
 //! Exactly once, with several servers on one database: the assignments due are claimed with
 //! `FOR UPDATE SKIP LOCKED` on PostgreSQL (another server skips them until this transaction
@@ -41,7 +42,20 @@ pub struct Notice {
     pub complaint_id: Uuid,
     pub agency_id: String,
     pub recipient: String,
+    /// `assignment.new` (the agency learns of a new assignment) or `assignment.notice` (a
+    /// reminder or an escalation).
+    pub topic: &'static str,
+    /// 0 for the announcement of a new assignment; then 1 reminder, 2 to 4 escalations.
     pub level: u8,
+}
+
+/// The outbox key that makes a notice unique: the announcement once per assignment, each
+/// level once per deadline.
+pub fn dedupe_key(notice: &Notice, deadline: i64) -> String {
+    match notice.level {
+        0 => format!("{}/{}/new", notice.complaint_id, notice.agency_id),
+        level => format!("{}/{}/{deadline}/{level}", notice.complaint_id, notice.agency_id),
+    }
 }
 
 /// What one assignment's look decided: the notices due now, and the next look.
@@ -58,6 +72,16 @@ fn decide(row: &DueRow, chain: &Chain, now: OffsetDateTime) -> Result<Decision> 
     let mut level = u8::try_from(row.escalation_level).unwrap_or(u8::MAX);
     let mut notices = Vec::new();
     let Some(due) = due else { return Ok(Decision { notices, level, next_check_at: None, deadline: None }) };
+    if status == AssignmentStatus::Pending && level == 0 {
+        // The agency hears of its new assignment (once: the outbox key is unique).
+        notices.push(Notice {
+            complaint_id: row.complaint_id,
+            agency_id: row.agency_id.clone(),
+            recipient: recipient_of(Recipient::Agency, &row.agency_id, &row.region),
+            topic: "assignment.new",
+            level: 0,
+        });
+    }
     while let Some((at, recipient)) = next_notice(chain, level, due).filter(|(at, _)| *at <= now) {
         let _ = at;
         level += 1;
@@ -65,6 +89,7 @@ fn decide(row: &DueRow, chain: &Chain, now: OffsetDateTime) -> Result<Decision> 
             complaint_id: row.complaint_id,
             agency_id: row.agency_id.clone(),
             recipient: recipient_of(recipient, &row.agency_id, &row.region),
+            topic: "assignment.notice",
             level,
         });
     }
@@ -105,13 +130,14 @@ macro_rules! pass_on {
                     "level": notice.level, "deadline": deadline});
                 let inserted = sqlx::query(
                     "INSERT INTO outbox (id, created_at, topic, recipient, payload, dedupe_key, status, attempts, next_attempt_at) \
-                     VALUES ($1, $2, 'assignment.notice', $3, $4, $5, 'pending', 0, $2) ON CONFLICT (dedupe_key) DO NOTHING",
+                     VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $2) ON CONFLICT (dedupe_key) DO NOTHING",
                 )
                 .bind(Uuid::now_v7())
                 .bind(domain::clock::storable($now))
+                .bind(notice.topic)
                 .bind(&notice.recipient)
                 .bind(payload.to_string())
-                .bind(format!("{}/{}/{deadline}/{}", notice.complaint_id, notice.agency_id, notice.level))
+                .bind(dedupe_key(&notice, deadline))
                 .execute(&mut *tx)
                 .await?;
                 if inserted.rows_affected() == 1 {

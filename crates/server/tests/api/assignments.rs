@@ -158,6 +158,10 @@ async fn extensions_stay_within_the_cap_and_forwarding_makes_a_fresh_assignment(
         assert!(line["acknowledge_due_at"].as_str().is_some() && line["report_due_at"].as_str().is_some(), "fresh deadlines");
         let twice = step(&app, &social, &id, SOCIAL, "forward", json!({"to_agency_id": POLICE, "reason": "back"})).await;
         assert_eq!(twice.error_fields(), ["to_agency_id"], "an agency that already has it");
+        server::jobs::run_escalation(&app.state).await.unwrap();
+        let outbox = store::escalation::outbox(&app.db, 100).await.unwrap();
+        let told = outbox.iter().filter(|(recipient, _, _)| recipient == &format!("agency:{SOCIAL}")).count();
+        assert_eq!(told, 1, "the receiving agency hears of it once, not again from the scheduler");
         app
     })
     .await;
@@ -234,16 +238,17 @@ async fn reminders_and_escalations_happen_exactly_once_with_two_servers() {
             a.unwrap() + b.unwrap()
         };
         // Each complaint: the police (lead) and the family support center (support), both with
-        // deadlines. Ten days on, every acknowledgment deadline is long missed: a reminder, the
-        // head, the regional supervisor and the prosecutor's office, for each assignment.
+        // deadlines. Ten days on, every acknowledgment deadline is long missed: for each
+        // assignment, the announcement, a reminder, the head, the regional supervisor and the
+        // prosecutor's office.
         app.advance(time::Duration::days(10));
         let first = both().await;
-        assert_eq!(first, 3 * 2 * 4, "every notice once");
+        assert_eq!(first, 3 * 2 * 5, "every notice once");
         for _ in 0..3 {
             assert_eq!(both().await, 0, "and never again");
         }
         let outbox = store::escalation::outbox(&app.db, 1000).await.unwrap();
-        assert_eq!(outbox.len(), 24);
+        assert_eq!(outbox.len(), 30);
         let recipients: std::collections::BTreeSet<_> = outbox.iter().map(|(r, _, _)| r.clone()).collect();
         for expected in [
             format!("agency:{POLICE}"),
@@ -258,7 +263,7 @@ async fn reminders_and_escalations_happen_exactly_once_with_two_servers() {
             "no personal data"
         );
         let trail = store::audit::list(&app.db, &store::audit::AuditFilter { limit: 500, ..Default::default() }).await.unwrap();
-        assert_eq!(trail.iter().filter(|e| e.action == "assignment.notice").count(), 24, "each notice audited");
+        assert_eq!(trail.iter().filter(|e| e.action == "assignment.notice").count(), 30, "each notice audited");
 
         // Acknowledging starts the chain again for the report deadline, which is weeks away.
         let officer = app.sign_in_as("police.esc", "agency_officer", Some(POLICE), None).await;

@@ -48,7 +48,7 @@ async fn escalated_complaint(app: &TestApp, url: &str, receiver: &Receiver) {
         "categories": ["family_household_offence"], "reporter": {"anonymous": true}, "victims": [{"age": 30, "sex": "female"}]});
     app.staff_post_complaint(&body).await;
     app.advance(time::Duration::days(10));
-    assert_eq!(server::jobs::run_escalation(&app.state).await.unwrap(), 8, "four notices each for the police and the center");
+    assert_eq!(server::jobs::run_escalation(&app.state).await.unwrap(), 10, "five notices each for the police and the center");
 }
 
 #[tokio::test]
@@ -57,21 +57,25 @@ async fn a_webhook_that_fails_twice_gets_each_notice_exactly_once() {
         let (url, receiver) = start_receiver(2).await;
         escalated_complaint(&app, &url, &receiver).await;
         let first = server::delivery::deliver_due(&app.state).await.unwrap();
-        assert_eq!((first.delivered, first.retried), (6, 2), "the police's two notices failed; the rest went to the mail sink");
+        assert_eq!(
+            (first.delivered, first.retried),
+            (8, 2),
+            "two of the police's three webhook notices failed; the rest went to the mail sink"
+        );
         assert_eq!(server::delivery::deliver_due(&app.state).await.unwrap().delivered, 0, "not before the backoff");
         app.advance(time::Duration::seconds(31));
         let second = server::delivery::deliver_due(&app.state).await.unwrap();
         assert_eq!((second.delivered, second.retried), (2, 0));
 
         let calls = receiver.calls.lock().unwrap().clone();
-        assert_eq!(calls.len(), 4, "the agency's and its head's notices, each twice");
+        assert_eq!(calls.len(), 5, "three notices, two of them twice");
         assert!(calls.iter().all(|(_, signed, _)| *signed), "every request signed with the agency's secret");
         let delivered: Vec<_> = calls.iter().filter(|(_, _, ok)| *ok).map(|(id, _, _)| id.clone()).collect();
         let unique: std::collections::BTreeSet<_> = delivered.iter().collect();
-        assert_eq!((delivered.len(), unique.len()), (2, 2), "each notice delivered exactly once");
+        assert_eq!((delivered.len(), unique.len()), (3, 3), "each notice delivered exactly once");
         let sink = std::fs::read_to_string(app.config.data_dir.join("outbox/notices.jsonl")).unwrap();
-        assert_eq!(sink.lines().count(), 6, "the center has no webhook, and regions' supervisors and prosecutors get mail");
-        assert_eq!(store::outbox::list(&app.db, "delivered", 100).await.unwrap().len(), 8);
+        assert_eq!(sink.lines().count(), 7, "the center has no webhook, and regions' supervisors and prosecutors get mail");
+        assert_eq!(store::outbox::list(&app.db, "delivered", 100).await.unwrap().len(), 10);
         app
     })
     .await;
@@ -88,10 +92,10 @@ async fn a_receiver_that_never_answers_well_ends_in_the_dead_letters() {
         }
         let admin = app.sign_in("admin.hook", PASSWORD).await.unwrap();
         let dead = app.get_as(&admin, "/api/v1/outbox?status=dead").await.json();
-        assert_eq!(dead.as_array().unwrap().len(), 2, "{dead}");
+        assert_eq!(dead.as_array().unwrap().len(), 3, "{dead}");
         assert_eq!(dead[0]["attempts"], server::delivery::MAX_ATTEMPTS);
         assert!(dead[0]["last_error"].as_str().unwrap().contains("500"));
-        assert_eq!(receiver.calls.lock().unwrap().len(), 2 * server::delivery::MAX_ATTEMPTS as usize);
+        assert_eq!(receiver.calls.lock().unwrap().len(), 3 * server::delivery::MAX_ATTEMPTS as usize);
         let officer = app.sign_in_as("police.dead", "agency_officer", Some(POLICE), None).await;
         assert_eq!(app.get_as(&officer, "/api/v1/outbox").await.status, StatusCode::FORBIDDEN);
         app
