@@ -145,6 +145,8 @@ pub enum Action<'a> {
     /// Take the contact center's step (accept or return a report, decide an extension, close,
     /// reopen).
     ReviewAssignment,
+    /// Give an agency's assignment to one of its officers (the agency head).
+    AssignOfficer { agency_id: &'a str },
 }
 
 /// Which complaints a grant reaches.
@@ -224,6 +226,7 @@ fn decide_for_role(actor: &Actor, role: StaffRole, action: &Action) -> Result<Gr
             own_agency(actor, agency_id)
         }
         (Operator | Supervisor, Action::ReviewAssignment) => everything(),
+        (AgencyHead, Action::AssignOfficer { agency_id }) => own_agency(actor, agency_id),
         (AgencyOfficer | AgencyHead | FamilySupportSpecialist, Action::ViewComplaint(record)) => agency_record(actor, record),
         _ => Err(Denied::Role),
     }

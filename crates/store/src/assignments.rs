@@ -21,6 +21,8 @@ use uuid::Uuid;
 pub struct InboxRow {
     pub complaint_id: Uuid,
     pub agency_id: String,
+    /// The officer the agency head gave it to, if any.
+    pub officer_id: Option<Uuid>,
     pub role: String,
     pub status: String,
     pub acknowledge_due_at: Option<OffsetDateTime>,
@@ -37,7 +39,7 @@ pub async fn inbox(db: &Db, agency_id: &str, limit: u32) -> Result<Vec<InboxRow>
     let open: Vec<&'static str> = AssignmentStatus::ALL.iter().filter(|s| s.is_open()).map(|s| s.as_str()).collect();
     Ok(on_db!(db, pool => {
         let mut q = QueryBuilder::new(
-            "SELECT a.complaint_id, a.agency_id, a.role, a.status, a.acknowledge_due_at, a.report_due_at, \
+            "SELECT a.complaint_id, a.agency_id, a.officer_id, a.role, a.status, a.acknowledge_due_at, a.report_due_at, \
              c.region, c.priority, c.risk_level, c.received_at \
              FROM assignments a JOIN complaints c ON c.id = a.complaint_id WHERE a.agency_id = ",
         );
@@ -64,10 +66,13 @@ pub struct Assignment {
     pub reported_at: Option<OffsetDateTime>,
     /// The last action report, as JSON (opened).
     pub report: Option<String>,
+    /// The officer the agency head gave it to, if any.
+    pub officer_id: Option<Uuid>,
 }
 
 #[derive(FromRow)]
 struct AssignmentRow {
+    officer_id: Option<Uuid>,
     complaint_id: Uuid,
     agency_id: String,
     role: String,
@@ -86,7 +91,7 @@ fn sealer<'k>(keys: &'k Keys, complaint_id: ComplaintId, agency_id: &str) -> Sea
 /// One assignment.
 pub async fn get(db: &Db, keys: &Keys, complaint_id: ComplaintId, agency_id: &str) -> Result<Option<Assignment>> {
     let sql = "SELECT complaint_id, agency_id, role, status, acknowledge_due_at, report_due_at, acknowledged_at, \
-               reported_at, report FROM assignments WHERE complaint_id = $1 AND agency_id = $2";
+               reported_at, report, officer_id FROM assignments WHERE complaint_id = $1 AND agency_id = $2";
     let row: Option<AssignmentRow> =
         on_db!(db, pool => sqlx::query_as(sql).bind(complaint_id.0).bind(agency_id).fetch_optional(pool).await?);
     let Some(row) = row else { return Ok(None) };
@@ -101,6 +106,7 @@ pub async fn get(db: &Db, keys: &Keys, complaint_id: ComplaintId, agency_id: &st
         report_due_at: row.report_due_at,
         acknowledged_at: row.acknowledged_at,
         reported_at: row.reported_at,
+        officer_id: row.officer_id,
     }))
 }
 
@@ -351,4 +357,27 @@ pub async fn progress(db: &Db, complaint_id: ComplaintId) -> Result<Vec<domain::
             Ok(domain::complaint::Progress { agency_id, status, since: updated_at.unwrap_or(created_at) })
         })
         .collect()
+}
+
+/// Gives an assignment to one of its agency's officers, audited. False if there is no such
+/// assignment.
+pub async fn assign_officer(
+    db: &Db,
+    keys: &Keys,
+    complaint_id: ComplaintId,
+    agency_id: &str,
+    officer_id: Uuid,
+    event: AuditEntry,
+) -> Result<bool> {
+    Ok(on_db!(db, pool => {
+        let mut tx = pool.begin().await?;
+        let updated = sqlx::query("UPDATE assignments SET officer_id = $3 WHERE complaint_id = $1 AND agency_id = $2")
+            .bind(complaint_id.0).bind(agency_id).bind(officer_id).execute(&mut *tx).await?;
+        if updated.rows_affected() == 0 {
+            return Ok(false);
+        }
+        append_in(&mut tx, &keys.chain, std::slice::from_ref(&event)).await?;
+        tx.commit().await?;
+        true
+    }))
 }

@@ -141,3 +141,13 @@ fn agencies_work_their_own_assignments_and_the_contact_center_reviews_them() {
     assert_eq!(inbox.scope, Scope::Agency(OWN_AGENCY.into()));
     assert!(decide(&actor(StaffRole::Operator), &Action::ViewInbox).is_err());
 }
+
+#[test]
+fn only_an_agency_head_gives_assignments_to_its_own_officers() {
+    let assign = |role, agency| decide(&actor(role), &Action::AssignOfficer { agency_id: agency }).is_ok();
+    assert!(assign(StaffRole::AgencyHead, OWN_AGENCY));
+    assert!(!assign(StaffRole::AgencyHead, OTHER_AGENCY));
+    for role in [StaffRole::AgencyOfficer, StaffRole::Operator, StaffRole::Supervisor, StaffRole::Administrator] {
+        assert!(!assign(role, OWN_AGENCY), "{role:?}");
+    }
+}

@@ -21,6 +21,8 @@ use utoipa::{IntoParams, ToSchema};
 pub struct InboxItem {
     pub complaint_id: uuid::Uuid,
     pub agency_id: String,
+    /// The officer the agency head gave it to, if any.
+    pub officer_id: Option<uuid::Uuid>,
     /// lead, support or informed
     pub role: String,
     pub status: String,
@@ -49,6 +51,7 @@ impl InboxItem {
             due_today: next_due.is_some_and(|due| due >= now && domain::clock::local(due).date() == today),
             complaint_id: row.complaint_id,
             agency_id: row.agency_id,
+            officer_id: row.officer_id,
             role: row.role,
             status: row.status,
             acknowledge_due_at: row.acknowledge_due_at,
@@ -66,6 +69,8 @@ impl InboxItem {
 pub struct InboxParams {
     /// 1 to 500, default 100.
     limit: Option<u32>,
+    /// `true`: only those the agency head gave the caller.
+    mine: Option<bool>,
 }
 
 /// The caller's agency's open assignments, the earliest report deadline first.
@@ -79,7 +84,7 @@ pub async fn inbox(
 ) -> Result<Json<Vec<InboxItem>>, AppError> {
     let limit = params.limit.unwrap_or(100).clamp(1, 500);
     let now = state.clock.now();
-    let rows = service::inbox(&state, &staff, limit).await?;
+    let rows = service::inbox(&state, &staff, limit, params.mine.unwrap_or(false)).await?;
     Ok(Json(rows.into_iter().map(|r| InboxItem::of(r, now)).collect()))
 }
 
@@ -102,6 +107,8 @@ pub struct AssignmentBody {
     pub agency_id: String,
     pub role: String,
     pub status: String,
+    /// The officer the agency head gave it to, if any.
+    pub officer_id: Option<uuid::Uuid>,
     /// The steps possible from here (each by its side: the agency or the contact center).
     pub steps: Vec<String>,
     #[serde(with = "time::serde::rfc3339::option")]
@@ -124,6 +131,7 @@ impl AssignmentBody {
             complaint_id: a.complaint_id.0,
             steps: a.status.steps().iter().map(|s| s.as_str().to_owned()).collect(),
             agency_id: a.agency_id,
+            officer_id: a.officer_id,
             role: a.role,
             status: a.status.as_str().to_owned(),
             acknowledge_due_at: a.acknowledge_due_at,
@@ -182,4 +190,27 @@ pub async fn step(
     };
     let (assignment, history) = service::take_step(&state, &staff, complaint_id(&id)?, &agency_id, step, input).await?;
     Ok(Json(AssignmentBody::of(assignment, history)?))
+}
+
+/// The officer to give an assignment to.
+#[derive(Deserialize, ToSchema)]
+pub struct OfficerRequest {
+    pub officer_id: uuid::Uuid,
+}
+
+/// Give an assignment to one of the agency's officers (the agency head). Audited.
+#[utoipa::path(put, path = "/api/v1/complaints/{id}/assignments/{agency_id}/officer", tag = "assignments",
+    params(("id" = uuid::Uuid, Path), ("agency_id" = String, Path)), request_body = OfficerRequest,
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("staff_token" = [])))]
+pub async fn assign_officer(
+    State(state): State<AppState>,
+    StaffCaller(staff): StaffCaller,
+    Path((id, agency_id)): Path<(String, String)>,
+    body: axum::body::Bytes,
+) -> Result<axum::http::StatusCode, AppError> {
+    let request: OfficerRequest =
+        serde_json::from_slice(&body).map_err(|_| AppError::field("officer_id", "invalid", "an account id"))?;
+    service::assign_officer(&state, &staff, complaint_id(&id)?, &agency_id, request.officer_id).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }

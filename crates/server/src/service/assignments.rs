@@ -35,11 +35,46 @@ pub struct StepInput {
     pub report: Option<serde_json::Value>,
 }
 
-/// An agency's open assignments, the earliest deadline first (no personal field).
-pub async fn inbox(state: &AppState, staff: &Staff, limit: u32) -> Result<Vec<InboxRow>, AppError> {
+/// An agency's open assignments, the earliest deadline first (no personal field); with
+/// `mine`, only those the agency head gave the caller.
+pub async fn inbox(state: &AppState, staff: &Staff, limit: u32, mine: bool) -> Result<Vec<InboxRow>, AppError> {
     let grant = decide(&staff.actor, &Action::ViewInbox).map_err(Error::from)?;
     let Scope::Agency(agency_id) = grant.scope else { return Err(Error::Forbidden.into()) };
-    Ok(assignments::inbox(&state.db, &agency_id, limit).await?)
+    let mut rows = assignments::inbox(&state.db, &agency_id, limit).await?;
+    if mine {
+        rows.retain(|r| r.officer_id == Some(staff.actor.id()));
+    }
+    Ok(rows)
+}
+
+/// Gives an assignment to one of the agency's officers (the agency head). Audited.
+pub async fn assign_officer(
+    state: &AppState,
+    staff: &Staff,
+    complaint_id: ComplaintId,
+    agency_id: &str,
+    officer_id: uuid::Uuid,
+) -> Result<(), AppError> {
+    match decide(&staff.actor, &Action::AssignOfficer { agency_id }) {
+        Ok(_) => {}
+        Err(Denied::OutOfScope) => return Err(Error::NotFound.into()),
+        Err(denied) => return Err(Error::from(denied).into()),
+    }
+    let officer = store::users::get(&state.db, officer_id).await?;
+    let colleague = officer.is_some_and(|u| !u.disabled && u.agency_id.as_deref() == Some(agency_id));
+    if !colleague {
+        return Err(AppError::field("officer_id", "unknown_value", "an account of this agency"));
+    }
+    let event =
+        domain::audit::AuditEntry::new(state.clock.now(), staff.audit_actor(), domain::audit::AuditAction::AssignmentStep)
+            .on("complaint", complaint_id.0)
+            .with("agency_id", agency_id)
+            .with("step", "assign_officer")
+            .with("officer_id", officer_id.to_string());
+    if !assignments::assign_officer(&state.db, &state.store_keys, complaint_id, agency_id, officer_id, event).await? {
+        return Err(Error::NotFound.into());
+    }
+    Ok(())
 }
 
 /// One assignment with its history and its complaint (with the fields the caller may see), for

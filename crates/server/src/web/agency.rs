@@ -55,7 +55,7 @@ struct InboxPage {
 
 pub async fn inbox(State(state): State<AppState>, staff: StaffPage, lang: PageLanguage) -> Response {
     let tr = lang.tr;
-    let rows = match service::inbox(&state, &staff.0, 200).await {
+    let rows = match service::inbox(&state, &staff.0, 200, false).await {
         Ok(rows) => rows,
         Err(AppError::Domain(domain::Error::Forbidden)) => return forbidden(&lang),
         Err(_) => return super::internal_error(&lang),

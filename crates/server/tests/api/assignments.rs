@@ -277,3 +277,39 @@ async fn reminders_and_escalations_happen_exactly_once_with_two_servers() {
     })
     .await;
 }
+
+async fn give(app: &TestApp, who: &Session, id: &str, to: uuid::Uuid) -> Answer {
+    app.json_as(who, "PUT", &format!("/api/v1/complaints/{id}/assignments/{POLICE}/officer"), &json!({"officer_id": to})).await
+}
+
+async fn mine(app: &TestApp, who: &Session) -> usize {
+    app.get_as(who, "/api/v1/inbox?mine=true").await.json().as_array().unwrap().len()
+}
+
+#[tokio::test]
+async fn an_agency_head_gives_an_assignment_to_one_of_its_officers() {
+    on_each_backend("assignments_officer", config, |app| async move {
+        let (id, _) = complaint(&app).await;
+        let head = app.sign_in_as("police.head.o", "agency_head", Some(POLICE), None).await;
+        let officer = app.sign_in_as("police.one", "agency_officer", Some(POLICE), None).await;
+        let colleague = app.sign_in_as("police.two", "agency_officer", Some(POLICE), None).await;
+        let stranger = app.sign_in_as("astana.one", "agency_officer", Some("kz-71-police"), None).await;
+        let officer_id = store::users::find_by_login(&app.db, "police.one").await.unwrap().unwrap().id;
+        let stranger_id = store::users::find_by_login(&app.db, "astana.one").await.unwrap().unwrap().id;
+        assert_eq!(give(&app, &officer, &id, officer_id).await.status, StatusCode::FORBIDDEN, "officers do not assign");
+        assert_eq!(give(&app, &head, &id, stranger_id).await.error_fields(), ["officer_id"], "not an account of this agency");
+        assert_eq!(give(&app, &head, &id, officer_id).await.status, StatusCode::NO_CONTENT);
+        assert_eq!(mine(&app, &officer).await, 1);
+        assert_eq!(mine(&app, &colleague).await, 0, "not given to them");
+        assert_eq!(
+            app.get_as(&colleague, "/api/v1/inbox").await.json().as_array().unwrap().len(),
+            1,
+            "the agency's inbox still shows it"
+        );
+        assert_eq!(mine(&app, &stranger).await, 0);
+        let page = app.get_as(&head, &format!("/api/v1/complaints/{id}/assignments/{POLICE}")).await.json();
+        assert_eq!(page["officer_id"], officer_id.to_string());
+        app
+    })
+    .await;
+}
