@@ -441,3 +441,5 @@ compliance-overdue = Overdue now
 compliance-median-ack = Median time to acknowledge
 compliance-median-report = Median time to report
 status-progress = Who is working on it
+field-officer = Officer
+assign-officer = Give to this officer

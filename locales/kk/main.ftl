@@ -441,3 +441,5 @@ compliance-overdue = Қазір мерзімі өткен
 compliance-median-ack = Растаудың медиандық уақыты
 compliance-median-report = Есептің медиандық уақыты
 status-progress = Хабарлама бойынша кім жұмыс істейді
+field-officer = Қызметкер
+assign-officer = Қызметкерге тапсыру

@@ -441,3 +441,5 @@ compliance-overdue = Просрочено сейчас
 compliance-median-ack = Медианное время подтверждения
 compliance-median-report = Медианное время отчёта
 status-progress = Кто работает по сообщению
+field-officer = Сотрудник
+assign-officer = Поручить сотруднику

@@ -47,6 +47,11 @@ pub async fn inbox(state: &AppState, staff: &Staff, limit: u32, mine: bool) -> R
     Ok(rows)
 }
 
+/// Whether the staff member may give this agency's assignments to its officers.
+pub fn may_assign(staff: &Staff, agency_id: &str) -> bool {
+    decide(&staff.actor, &Action::AssignOfficer { agency_id }).is_ok()
+}
+
 /// Gives an assignment to one of the agency's officers (the agency head). Audited.
 pub async fn assign_officer(
     state: &AppState,

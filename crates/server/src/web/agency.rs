@@ -91,6 +91,7 @@ pub struct StepForm {
     reason: String,
     until: String,
     to_agency_id: String,
+    officer_id: String,
     po_number: String,
     po_issued_on: String,
     po_term_days: String,
@@ -190,6 +191,8 @@ struct AssignmentPage {
     offers_forward: bool,
     actions: Vec<(&'static str, String, bool)>,
     agencies: Options,
+    /// The agency's officers, for its head to give the assignment to (empty for others).
+    officers: Options,
     form: StepForm,
     errors: FieldErrors,
     notice: Option<String>,
@@ -353,6 +356,7 @@ async fn assignment_page(
             .filter(|a| a.id != agency_id)
             .map(|a| (a.id.clone(), a.names.get(tr.language).to_owned(), a.id == shown_as.form.to_agency_id))
             .collect(),
+        officers: officers(state, staff, &assignment).await,
         form: shown_as.form,
         errors: shown_as.errors,
         notice: shown_as.notice,
@@ -384,6 +388,9 @@ pub async fn take_step(
     if let Some(refused) = csrf_refusal(&staff, &lang, &headers, &form.csrf) {
         return refused;
     }
+    if form.step == "assign_officer" {
+        return assign_officer(&state, &staff, &lang, &id, &agency_id, &form.officer_id).await;
+    }
     let (Ok(uuid), Some(step)) = (uuid::Uuid::parse_str(&id), Step::parse(&form.step)) else {
         return super::unreadable_form(&lang);
     };
@@ -408,6 +415,40 @@ pub async fn take_step(
             }
             None => super::internal_error(&lang),
         },
+    }
+}
+
+/// The agency's active accounts, for its head (nobody else may give assignments).
+async fn officers(state: &AppState, staff: &StaffPage, assignment: &Assignment) -> Options {
+    let agency = assignment.agency_id.as_str();
+    if !service::may_assign(&staff.0, agency) {
+        return Vec::new();
+    }
+    let users = store::users::list(&state.db).await.unwrap_or_default();
+    users
+        .into_iter()
+        .filter(|u| !u.disabled && u.agency_id.as_deref() == Some(agency))
+        .map(|u| (u.id.to_string(), u.display_name, Some(u.id) == assignment.officer_id))
+        .collect()
+}
+
+async fn assign_officer(
+    state: &AppState,
+    staff: &StaffPage,
+    lang: &PageLanguage,
+    id: &str,
+    agency_id: &str,
+    officer_id: &str,
+) -> Response {
+    let (Ok(complaint), Ok(officer)) = (uuid::Uuid::parse_str(id), uuid::Uuid::parse_str(officer_id)) else {
+        return super::unreadable_form(lang);
+    };
+    match service::assign_officer(state, &staff.0, ComplaintId(complaint), agency_id, officer).await {
+        Ok(()) => Redirect::to(&format!("/staff/assignments/{id}/{agency_id}?lang={}", lang.tr.code())).into_response(),
+        Err(AppError::Domain(domain::Error::Forbidden)) => forbidden(lang),
+        Err(AppError::Domain(domain::Error::NotFound)) => super::not_found(lang),
+        Err(AppError::Domain(domain::Error::Validation(_))) => super::unreadable_form(lang),
+        Err(_) => super::internal_error(lang),
     }
 }
 

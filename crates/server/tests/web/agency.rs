@@ -54,6 +54,16 @@ async fn an_officer_works_an_assignment_from_the_inbox_and_the_operator_accepts_
         let no_reason = app.send(form_as(&page_uri, &operator, &[("step", "return")])).await;
         assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(app.send(form_as(&page_uri, &operator, &[("step", "accept")])).await.status, StatusCode::SEE_OTHER);
+        // The head gives it to the officer, from the same page.
+        let head = app.sign_in_as("police.head.web", "agency_head", Some("kz-75-police"), None).await;
+        let head_page = app.get_as(&head, &page_uri).await;
+        assert!(head_page.body.contains("name=\"officer_id\""), "the head may give it to an officer");
+        assert!(!page.body.contains("name=\"officer_id\""), "an officer may not");
+        let officer_id = store::users::find_by_login(&app.db, "police.web").await.unwrap().unwrap().id.to_string();
+        let given = app.send(form_as(&page_uri, &head, &[("step", "assign_officer"), ("officer_id", &officer_id)])).await;
+        assert_eq!(given.status, StatusCode::SEE_OTHER);
+        let assignment = app.get_as(&head, &format!("/api/v1/complaints/{id}/assignments/kz-75-police")).await.json();
+        assert_eq!(assignment["officer_id"], officer_id.as_str());
         let late = app.send(form_as(&page_uri, &officer, &[("step", "acknowledge")])).await;
         assert_eq!(late.status, StatusCode::CONFLICT, "not possible any more");
         assert!(late.body.contains("Report accepted"));
