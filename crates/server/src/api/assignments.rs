@@ -214,3 +214,34 @@ pub async fn assign_officer(
     service::assign_officer(&state, &staff, complaint_id(&id)?, &agency_id, request.officer_id).await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
+
+/// The earlier complaint a new one is about.
+#[derive(Deserialize, ToSchema)]
+pub struct RelatedRequest {
+    pub earlier_id: uuid::Uuid,
+}
+
+/// How many of the earlier complaint's assignments were reopened.
+#[derive(Serialize, ToSchema)]
+pub struct Reopened {
+    pub reopened: usize,
+}
+
+/// Say that this complaint is about the same situation as an earlier one (found with
+/// `POST /api/v1/complaints/search`): the earlier one's accepted or closed lead assignments are
+/// reopened, with this complaint named as the reason (the contact center). Audited.
+#[utoipa::path(post, path = "/api/v1/complaints/{id}/related", tag = "assignments", request_body = RelatedRequest,
+    params(("id" = uuid::Uuid, Path)),
+    responses((status = 200, body = Reopened), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("staff_token" = [])))]
+pub async fn relate(
+    State(state): State<AppState>,
+    StaffCaller(staff): StaffCaller,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> Result<Json<Reopened>, AppError> {
+    let request: RelatedRequest =
+        serde_json::from_slice(&body).map_err(|_| AppError::field("earlier_id", "invalid", "a complaint id"))?;
+    let reopened = service::relate(&state, &staff, complaint_id(&id)?, ComplaintId(request.earlier_id)).await?;
+    Ok(Json(Reopened { reopened }))
+}

@@ -60,6 +60,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(assignments::get))
         .routes(routes!(assignments::step))
         .routes(routes!(assignments::assign_officer))
+        .routes(routes!(assignments::relate))
         .routes(routes!(audit::events))
         .routes(routes!(audit::statistics))
         .routes(routes!(audit::compliance))

@@ -305,3 +305,28 @@ async fn complaint_status(
         _ => Ok(None),
     }
 }
+
+/// A new complaint is about the same situation as an earlier one: the earlier one's finished
+/// lead assignments are reopened (the contact center decides this, having found it by phone or
+/// IIN). Returns how many were reopened.
+pub async fn relate(state: &AppState, staff: &Staff, new: ComplaintId, earlier: ComplaintId) -> Result<usize, AppError> {
+    decide(&staff.actor, &Action::ReviewAssignment).map_err(Error::from)?;
+    let new = store::complaints::get(&state.db, &state.store_keys, new).await?.ok_or(Error::NotFound)?;
+    if new.id == earlier {
+        return Err(AppError::field("earlier_id", "invalid", "a different, earlier complaint"));
+    }
+    let leads = assignments::statuses_with_role(&state.db, earlier, "lead").await?;
+    if leads.is_empty() {
+        return Err(Error::NotFound.into());
+    }
+    let reason = format!("new complaint {} about the same situation", new.tracking_code);
+    let mut reopened = 0;
+    for (agency_id, status) in leads {
+        if status.steps().contains(&Step::Reopen) {
+            let input = StepInput { reason: Some(reason.clone()), ..Default::default() };
+            take_step(state, staff, earlier, &agency_id, Step::Reopen, input).await?;
+            reopened += 1;
+        }
+    }
+    Ok(reopened)
+}

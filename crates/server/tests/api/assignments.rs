@@ -313,3 +313,33 @@ async fn an_agency_head_gives_an_assignment_to_one_of_its_officers() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_new_complaint_about_the_same_situation_reopens_the_earlier_one() {
+    on_each_backend("assignments_related", config, |app| async move {
+        let (earlier, _) = complaint(&app).await;
+        let officer = app.sign_in_as("police.rel", "agency_officer", Some(POLICE), None).await;
+        let operator = app.sign_in_as("operator.rel", "operator", None, None).await;
+        step(&app, &officer, &earlier, POLICE, "submit_report", json!({"report": report()})).await;
+        step(&app, &operator, &earlier, POLICE, "accept", json!({})).await;
+        assert_eq!(step(&app, &operator, &earlier, POLICE, "close", json!({})).await.json()["status"], "closed");
+
+        let (new, _) = complaint(&app).await;
+        let uri = format!("/api/v1/complaints/{new}/related");
+        assert_eq!(
+            app.json_as(&officer, "POST", &uri, &json!({"earlier_id": earlier})).await.status,
+            StatusCode::FORBIDDEN,
+            "the contact center decides"
+        );
+        let answer = app.json_as(&operator, "POST", &uri, &json!({"earlier_id": earlier})).await;
+        assert_eq!(answer.json()["reopened"], 1, "{}", answer.body);
+        let reopened = app.get_as(&operator, &format!("/api/v1/complaints/{earlier}/assignments/{POLICE}")).await.json();
+        assert_eq!(reopened["status"], "acknowledged");
+        assert!(reopened["history"].as_array().unwrap().last().unwrap()["note"].as_str().unwrap().contains("same situation"));
+        let status = app.get_as(&operator, &format!("/api/v1/complaints/{earlier}")).await.json();
+        assert_eq!(status["status"], "received", "open again");
+        assert_eq!(app.json_as(&operator, "POST", &uri, &json!({"earlier_id": new})).await.error_fields(), ["earlier_id"]);
+        app
+    })
+    .await;
+}
