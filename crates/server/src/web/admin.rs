@@ -46,6 +46,8 @@ struct UsersPage {
     errors: FieldErrors,
     saved: bool,
     tokens: Vec<TokenRow>,
+    /// Messages that failed every attempt: (recipient, topic, attempts, last error).
+    dead: Vec<(String, String, i64, String)>,
     permissions: Options,
     /// A token just issued: shown this once.
     issued: Option<String>,
@@ -94,6 +96,7 @@ async fn users_page(
         Ok(users) => accounts::list_tokens(state, &staff.0).await.map(|tokens| (users, tokens)),
         Err(e) => Err(e),
     };
+    let dead = accounts::outbox(state, &staff.0, "dead").await.unwrap_or_default();
     let (users, tokens) = match listed {
         Ok(listed) => listed,
         Err(AppError::Domain(domain::Error::Forbidden)) => return forbidden(lang),
@@ -138,6 +141,7 @@ async fn users_page(
         errors,
         saved: !matches!(outcome, Outcome::Shown),
         tokens: tokens.into_iter().map(token_row).collect(),
+        dead: dead.into_iter().map(|m| (m.recipient, m.topic, m.attempts, m.last_error.unwrap_or_default())).collect(),
         permissions: Permission::ALL.iter().map(|p| (p.as_str().to_owned(), p.as_str().to_owned(), false)).collect(),
         issued: match outcome {
             Outcome::Issued(token) => Some(token),

@@ -96,6 +96,8 @@ async fn a_receiver_that_never_answers_well_ends_in_the_dead_letters() {
         assert_eq!(dead[0]["attempts"], server::delivery::MAX_ATTEMPTS);
         assert!(dead[0]["last_error"].as_str().unwrap().contains("500"));
         assert_eq!(receiver.calls.lock().unwrap().len(), 3 * server::delivery::MAX_ATTEMPTS as usize);
+        let page = app.get_as(&admin, "/staff/admin/users?lang=en").await;
+        assert!(page.body.contains("Messages that could not be delivered") && page.body.contains("the receiver answered 500"));
         let officer = app.sign_in_as("police.dead", "agency_officer", Some(POLICE), None).await;
         assert_eq!(app.get_as(&officer, "/api/v1/outbox").await.status, StatusCode::FORBIDDEN);
         app
