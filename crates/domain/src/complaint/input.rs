@@ -84,7 +84,7 @@ pub struct ReporterInput {
     pub phone: Option<Value>,
     /// The reporter's IIN: 12 digits (spaces or hyphens may separate them) with a real date
     /// of birth and a matching check digit.
-    #[schema(value_type = Option<String>, example = "850314401236")]
+    #[schema(value_type = Option<String>)]
     pub iin: Option<Value>,
     /// The reporter's relation to the victim (`self` if they are the victim).
     #[schema(value_type = Option<String>)]
@@ -109,7 +109,7 @@ pub struct VictimInput {
     /// 12 digits (spaces or hyphens may separate them) with a real date of birth and a
     /// matching check digit. With neither `age` nor `birth_year`, the birth year is read
     /// from it.
-    #[schema(value_type = Option<String>, example = "050715600421")]
+    #[schema(value_type = Option<String>)]
     pub iin: Option<Value>,
     #[schema(value_type = Option<u8>)]
     pub age: Option<Value>,

@@ -62,7 +62,6 @@ pub struct ReporterContact {
     /// E.164, e.g. `+77011234567`.
     pub phone: Option<String>,
     /// The reporter's IIN: 12 digits, with a real date of birth and a matching check digit.
-    #[schema(example = "850314401236")]
     pub iin: Option<String>,
     pub relation: Option<Relation>,
     pub consent_to_contact: bool,
