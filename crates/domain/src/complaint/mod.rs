@@ -82,7 +82,6 @@ impl Reporter {
 pub struct Victim {
     pub name: Option<String>,
     /// The IIN: 12 digits, with a real date of birth and a matching check digit.
-    #[schema(example = "050715600421")]
     pub iin: Option<String>,
     pub age: Option<u8>,
     /// As given, or the year of the IIN's date of birth when neither age nor birth year was.
