@@ -208,7 +208,7 @@ pub struct AssignmentView {
     pub agency_kind: AgencyKind,
     pub role: Role,
     pub rule_id: String,
-    /// `pending` until the agency acknowledges it (a later issue).
+    /// Where the agency's work stands: a code of `assignment::AssignmentStatus`.
     pub status: String,
     #[serde(with = "time::serde::rfc3339::option")]
     pub acknowledge_due_at: Option<OffsetDateTime>,

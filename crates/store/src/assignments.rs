@@ -33,6 +33,14 @@ pub struct InboxRow {
     pub received_at: OffsetDateTime,
 }
 
+impl InboxRow {
+    /// The deadline the agency works towards now (see `escalation::deadline`).
+    pub fn next_deadline(&self) -> Option<OffsetDateTime> {
+        let status = AssignmentStatus::parse(&self.status)?;
+        domain::assignment::escalation::deadline(status, self.acknowledge_due_at, self.report_due_at)
+    }
+}
+
 /// The open assignments of an agency (those it still owes something on), the earliest report
 /// deadline first. Served by the `assignments_inbox` index.
 pub async fn inbox(db: &Db, agency_id: &str, limit: u32) -> Result<Vec<InboxRow>> {
@@ -338,7 +346,7 @@ pub async fn timings(db: &Db, agency_id: Option<&str>) -> Result<Vec<domain::ass
                 acknowledged_at,
                 report_due_at,
                 reported_at,
-                open: status.is_open(),
+                status,
             })
         })
         .collect()

@@ -4,6 +4,7 @@
 //! time and reported on time (of those whose deadline has come), how many are overdue now, and
 //! the median time to acknowledge and to report.
 
+use super::AssignmentStatus;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use time::{Duration, OffsetDateTime};
@@ -19,8 +20,7 @@ pub struct Timing {
     pub acknowledged_at: Option<OffsetDateTime>,
     pub report_due_at: Option<OffsetDateTime>,
     pub reported_at: Option<OffsetDateTime>,
-    /// Whether the agency still owes something (see `AssignmentStatus::is_open`).
-    pub open: bool,
+    pub status: AssignmentStatus,
 }
 
 /// The figures of one agency or one region.
@@ -68,9 +68,9 @@ impl Tally {
         self.ack_on_time += u64::from(ack_on_time);
         self.report_due += u64::from(report_due);
         self.report_on_time += u64::from(report_on_time);
-        let late = |due: Option<OffsetDateTime>, done: Option<OffsetDateTime>| done.is_none() && due.is_some_and(|d| d < now);
-        self.overdue +=
-            u64::from(t.open && (late(t.acknowledge_due_at, t.acknowledged_at) || late(t.report_due_at, t.reported_at)));
+        // Overdue as the inbox says it: the deadline worked towards now has passed.
+        let deadline = super::escalation::deadline(t.status, t.acknowledge_due_at, t.report_due_at);
+        self.overdue += u64::from(super::escalation::Urgency::of(deadline, now).overdue);
         self.to_ack.extend(t.acknowledged_at.map(|a| minutes(a - t.created_at)));
         self.to_report.extend(t.reported_at.map(|r| minutes(r - t.created_at)));
     }
@@ -129,7 +129,7 @@ mod tests {
 
     const START: OffsetDateTime = datetime!(2026-11-02 09:00 UTC);
 
-    fn timing(agency: &str, ack_after_h: Option<i64>, report_after_h: Option<i64>, open: bool) -> Timing {
+    fn timing(agency: &str, ack_after_h: Option<i64>, report_after_h: Option<i64>, status: AssignmentStatus) -> Timing {
         let at = |h: Option<i64>| h.map(|h| START + Duration::hours(h));
         Timing {
             agency_id: agency.into(),
@@ -139,7 +139,7 @@ mod tests {
             acknowledged_at: at(ack_after_h),
             report_due_at: Some(START + Duration::days(21)),
             reported_at: at(report_after_h),
-            open,
+            status,
         }
     }
 
@@ -147,10 +147,10 @@ mod tests {
     fn figures_count_kept_and_missed_deadlines_and_medians() {
         let now = START + Duration::days(30);
         let timings = [
-            timing("police", Some(2), Some(100), false),  // both on time
-            timing("police", Some(30), Some(600), false), // both late
-            timing("police", None, None, true),           // nothing done, both overdue
-            timing("health", Some(1), None, true),        // acknowledged, report overdue
+            timing("police", Some(2), Some(100), AssignmentStatus::Closed), // both on time
+            timing("police", Some(30), Some(600), AssignmentStatus::Closed), // both late
+            timing("police", None, None, AssignmentStatus::Pending),        // nothing done, both overdue
+            timing("health", Some(1), None, AssignmentStatus::Acknowledged), // acknowledged, report overdue
         ];
         let c = compliance(&timings, now);
         let police = &c.by_agency["police"];
@@ -171,7 +171,7 @@ mod tests {
     #[test]
     fn deadlines_not_yet_come_do_not_count() {
         let now = START + Duration::hours(1);
-        let c = compliance(&[timing("police", None, None, true)], now);
+        let c = compliance(&[timing("police", None, None, AssignmentStatus::Pending)], now);
         let police = &c.by_agency["police"];
         assert_eq!((police.acknowledged_on_time_pct, police.reported_on_time_pct, police.overdue_now), (None, None, 0));
         assert_eq!(compliance(&[], now), Compliance::default());

@@ -62,6 +62,25 @@ pub fn deadline(
     }
 }
 
+/// How near an assignment's deadline is, as inboxes show it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Urgency {
+    /// The deadline has passed.
+    pub overdue: bool,
+    /// The deadline falls later today (Kazakhstan time).
+    pub due_today: bool,
+}
+
+impl Urgency {
+    pub fn of(deadline: Option<OffsetDateTime>, now: OffsetDateTime) -> Urgency {
+        let today = crate::clock::local(now).date();
+        Urgency {
+            overdue: deadline.is_some_and(|d| d < now),
+            due_today: deadline.is_some_and(|d| d >= now && crate::clock::local(d).date() == today),
+        }
+    }
+}
+
 /// The next notice after `level` notices for `deadline`: when, and to whom. `None` when the
 /// chain is done.
 pub fn next_notice(chain: &Chain, level: u8, deadline: OffsetDateTime) -> Option<(OffsetDateTime, Recipient)> {
@@ -96,6 +115,15 @@ mod tests {
         for (level, notice) in expected {
             assert_eq!(next_notice(&chain, level, DUE), notice, "level {level}");
         }
+    }
+
+    #[test]
+    fn urgency_is_overdue_after_the_deadline_and_due_today_before_it_on_the_same_local_day() {
+        let now = datetime!(2026-11-26 10:00 UTC); // 15:00 in Kazakhstan
+        assert_eq!(Urgency::of(Some(DUE), now), Urgency { overdue: false, due_today: true });
+        assert_eq!(Urgency::of(Some(DUE), DUE + Duration::seconds(1)), Urgency { overdue: true, due_today: false });
+        assert_eq!(Urgency::of(Some(DUE + Duration::days(1)), now), Urgency::default());
+        assert_eq!(Urgency::of(None, now), Urgency::default());
     }
 
     #[test]

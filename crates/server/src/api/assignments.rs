@@ -9,7 +9,8 @@ use crate::service::assignments::{self as service, StepInput};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use domain::assignment::{ActionReport, AssignmentStatus, Step};
+use domain::assignment::escalation::Urgency;
+use domain::assignment::{ActionReport, Step};
 use domain::ids::ComplaintId;
 use serde::{Deserialize, Serialize};
 use store::assignments::{Assignment, HistoryEntry, InboxRow};
@@ -43,12 +44,10 @@ pub struct InboxItem {
 
 impl InboxItem {
     fn of(row: InboxRow, now: OffsetDateTime) -> InboxItem {
-        let acknowledged = row.status != AssignmentStatus::Pending.as_str();
-        let next_due = if acknowledged { row.report_due_at } else { row.acknowledge_due_at.or(row.report_due_at) };
-        let today = domain::clock::local(now).date();
+        let urgency = Urgency::of(row.next_deadline(), now);
         InboxItem {
-            overdue: next_due.is_some_and(|due| due < now),
-            due_today: next_due.is_some_and(|due| due >= now && domain::clock::local(due).date() == today),
+            overdue: urgency.overdue,
+            due_today: urgency.due_today,
             complaint_id: row.complaint_id,
             agency_id: row.agency_id,
             officer_id: row.officer_id,

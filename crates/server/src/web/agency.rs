@@ -15,7 +15,8 @@ use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::assignment::{ActionKind, ActionReport, AssignmentStatus, Step};
+use domain::assignment::escalation::Urgency;
+use domain::assignment::{ActionKind, ActionReport, Step};
 use domain::clock::local;
 use domain::complaint::{Complaint, Reporter};
 use domain::ids::ComplaintId;
@@ -61,9 +62,8 @@ pub async fn inbox(State(state): State<AppState>, staff: StaffPage, lang: PageLa
         Err(_) => return super::internal_error(&lang),
     };
     let now = state.clock.now();
-    let today = local(now).date();
     let line = |r: store::assignments::InboxRow| {
-        let next_due = if r.status == AssignmentStatus::Pending.as_str() { r.acknowledge_due_at } else { r.report_due_at };
+        let urgency = Urgency::of(r.next_deadline(), now);
         let region = domain::region::Region::by_code(&r.region).map(|g| g.name(tr.language).to_owned()).unwrap_or_default();
         InboxLine {
             link: format!("/staff/assignments/{}/{}?lang={}", r.complaint_id, r.agency_id, tr.code()),
@@ -74,8 +74,8 @@ pub async fn inbox(State(state): State<AppState>, staff: StaffPage, lang: PageLa
             status: tr.t(&format!("assignment-status-{}", r.status)),
             acknowledge_due: shown(r.acknowledge_due_at),
             report_due: shown(r.report_due_at),
-            overdue: next_due.is_some_and(|d| d < now),
-            due_today: next_due.is_some_and(|d| d >= now && local(d).date() == today),
+            overdue: urgency.overdue,
+            due_today: urgency.due_today,
         }
     };
     let page = InboxPage { t: tr, csrf: staff.csrf().to_owned(), lines: rows.into_iter().map(line).collect() };
