@@ -273,4 +273,12 @@ mod tests {
         let err = Config::load(None, |k| (k == "QORGAU_BIND").then(|| "nowhere".to_string())).unwrap_err();
         assert!(err.to_string().starts_with("QORGAU_BIND"), "{err}");
     }
+
+    #[test]
+    fn the_escalation_chain_is_three_numbers_of_hours() {
+        let config = Config::load(None, |k| (k == "QORGAU_ESCALATION_HOURS").then(|| "1, 12, 48".to_string())).unwrap();
+        assert_eq!(config.escalation_hours, [1, 12, 48]);
+        let err = Config::load(None, |k| (k == "QORGAU_ESCALATION_HOURS").then(|| "1,2".to_string())).unwrap_err();
+        assert!(err.to_string().starts_with("QORGAU_ESCALATION_HOURS"), "{err}");
+    }
 }

@@ -180,3 +180,25 @@ async fn shutdown_signal() {
     tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
     tracing::info!("shutting down");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_keys_are_created_once_readable_by_the_owner_only() {
+        let dir = std::env::temp_dir().join(format!("qorgau-field-keys-{}", uuid::Uuid::now_v7().simple()));
+        let config = Config { data_dir: dir.clone(), ..Config::default() };
+        let first = load_field_keys(&config).unwrap();
+        let again = load_field_keys(&config).unwrap();
+        let sealed = first.seal("t.c:1", "synthetic");
+        assert_eq!(again.open("t.c:1", &sealed).unwrap(), "synthetic", "the same keys the second time");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(field_keys_path(&config)).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        std::fs::remove_dir_all(dir).ok();
+    }
+}

@@ -304,3 +304,24 @@ async fn rotating_the_field_key_reseals_every_value_once() {
         test_db.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn the_export_gives_every_event_since_a_time_oldest_first() {
+    for backend in backends() {
+        let test_db = TestDb::fresh(backend, "audit_export").await;
+        let (db, key) = (&test_db.db, &test_db.keys.chain);
+        let events: Vec<_> = (0..7).map(|n| event(AuditAction::ComplaintView, n * 3600)).collect();
+        audit::append(db, key, &events).await.unwrap();
+        let mut seen = Vec::new();
+        let since = AT + Duration::hours(2);
+        let total = audit::export_since(db, since, 2, |page| {
+            seen.extend(page.iter().map(|e| e.seq));
+            Ok(())
+        })
+        .await
+        .unwrap();
+        assert_eq!(total, 5, "the events at 2 h and later, in pages of 2");
+        assert_eq!(seen, [3, 4, 5, 6, 7]);
+        test_db.cleanup().await;
+    }
+}
