@@ -17,20 +17,12 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::assignment::escalation::Urgency;
 use domain::assignment::{ActionKind, ActionReport, Step};
-use domain::clock::local;
 use domain::complaint::{Complaint, Reporter};
 use domain::ids::ComplaintId;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use store::assignments::{Assignment, HistoryEntry};
-use time::OffsetDateTime;
-use time::macros::format_description;
-
-fn shown(t: Option<OffsetDateTime>) -> String {
-    t.map(|t| local(t).format(format_description!("[day].[month].[year] [hour]:[minute]")).unwrap_or_default())
-        .unwrap_or_else(|| "—".into())
-}
 
 /// A line of the inbox as shown.
 pub struct InboxLine {
@@ -67,13 +59,13 @@ pub async fn inbox(State(state): State<AppState>, staff: StaffPage, lang: PageLa
         let region = domain::region::Region::by_code(&r.region).map(|g| g.name(tr.language).to_owned()).unwrap_or_default();
         InboxLine {
             link: format!("/staff/assignments/{}/{}?lang={}", r.complaint_id, r.agency_id, tr.code()),
-            received: shown(Some(r.received_at)),
+            received: super::local_time_or_dash(Some(r.received_at)),
             region,
             risk: tr.t(&format!("risk-{}", r.risk_level)),
             risk_code: r.risk_level,
             status: tr.t(&format!("assignment-status-{}", r.status)),
-            acknowledge_due: shown(r.acknowledge_due_at),
-            report_due: shown(r.report_due_at),
+            acknowledge_due: super::local_time_or_dash(r.acknowledge_due_at),
+            report_due: super::local_time_or_dash(r.report_due_at),
             overdue: urgency.overdue,
             due_today: urgency.due_today,
         }
@@ -238,7 +230,7 @@ impl ComplaintView {
             })
             .collect();
         ComplaintView {
-            received: shown(Some(c.received_at)),
+            received: super::local_time_or_dash(Some(c.received_at)),
             region: c.details.region.name(tr.language).to_owned(),
             narrative: c.details.narrative.clone(),
             address: c.details.address.clone().unwrap_or_default(),
@@ -318,7 +310,7 @@ async fn assignment_page(
     let agency_name =
         |id: &str| state.reference.agencies.get(id).map(|a| a.names.get(tr.language).to_owned()).unwrap_or_default();
     let history = history.into_iter().map(|h: HistoryEntry| HistoryLine {
-        at: shown(Some(h.at)),
+        at: super::local_time_or_dash(Some(h.at)),
         step: tr.t(&format!("step-{}", h.step)),
         status: tr.t(&format!("assignment-status-{}", h.status)),
         by: tr.t(&format!("history-by-{}", h.actor_kind)),
@@ -330,8 +322,8 @@ async fn assignment_page(
         agency: agency_name(agency_id),
         status: tr.t(&format!("assignment-status-{}", assignment.status.as_str())),
         status_code: assignment.status.as_str().to_owned(),
-        acknowledge_due: shown(assignment.acknowledge_due_at),
-        report_due: shown(assignment.report_due_at),
+        acknowledge_due: super::local_time_or_dash(assignment.acknowledge_due_at),
+        report_due: super::local_time_or_dash(assignment.report_due_at),
         complaint: ComplaintView::of(&complaint, &tr),
         report: assignment.report.as_deref().and_then(|r| ReportView::of(r, &tr)),
         history: history.collect(),

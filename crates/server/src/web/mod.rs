@@ -269,6 +269,17 @@ pub struct ErrorPage {
     pub message: String,
 }
 
+/// A time as staff and reporters read it: Kazakhstan time, `25.11.2026 14:30`.
+pub fn local_time(t: time::OffsetDateTime) -> String {
+    let format = time::macros::format_description!("[day].[month].[year] [hour]:[minute]");
+    domain::clock::local(t).format(format).unwrap_or_default()
+}
+
+/// The same, or a dash when there is no time.
+pub fn local_time_or_dash(t: Option<time::OffsetDateTime>) -> String {
+    t.map(local_time).unwrap_or_else(|| "—".into())
+}
+
 /// The page for a failure of ours: the request id is in the response headers and the log.
 pub fn internal_error(lang: &PageLanguage) -> Response {
     let page = ErrorPage { t: lang.tr, title: lang.tr.t("error-internal-title"), message: lang.tr.t("error-internal") };

@@ -20,13 +20,11 @@ use axum::extract::State;
 use axum::extract::rejection::FormRejection;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use domain::clock::local;
 use domain::complaint::{Channel, ComplaintInput, Language};
 use domain::region::REGIONS;
 use domain::triage::{ITEMS, RiskLevel};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use time::macros::format_description;
 
 /// The intake form: the public form's fields, and what only an operator fills in.
 #[derive(Debug, Default, Deserialize)]
@@ -118,11 +116,6 @@ pub struct PreviewPanel {
     pub assignments: Vec<AssignmentLine>,
 }
 
-fn shown(t: Option<time::OffsetDateTime>) -> String {
-    t.map(|t| local(t).format(format_description!("[day].[month].[year] [hour]:[minute]")).unwrap_or_default())
-        .unwrap_or_else(|| "—".into())
-}
-
 impl PreviewPanel {
     fn new(state: &AppState, tr: &Tr, preview: &Preview) -> Self {
         let reference = &state.reference;
@@ -150,8 +143,8 @@ impl PreviewPanel {
                     .map(|g| g.names.get(tr.language).to_owned())
                     .unwrap_or_else(|| a.agency_id.clone()),
                 role: tr.t(&format!("role-{}", a.role.as_str())),
-                acknowledge_due: shown(a.acknowledge_due_at),
-                report_due: shown(a.report_due_at),
+                acknowledge_due: super::local_time_or_dash(a.acknowledge_due_at),
+                report_due: super::local_time_or_dash(a.report_due_at),
                 rule: a.rule_id.clone(),
             })
             .collect();

@@ -13,10 +13,7 @@ use axum::extract::State;
 use axum::extract::rejection::FormRejection;
 use axum::http::StatusCode;
 use axum::response::Response;
-use domain::clock::local;
 use serde::Deserialize;
-use time::OffsetDateTime;
-use time::macros::format_description;
 
 #[cfg(test)]
 pub const FORM_FIELDS: &[&str] = &["tracking_code", "pin"];
@@ -52,10 +49,6 @@ pub async fn form(lang: PageLanguage) -> Response {
 }
 
 /// `25.11.2026 14:05` in Kazakhstan time.
-fn shown(t: OffsetDateTime) -> String {
-    local(t).format(format_description!("[day].[month].[year] [hour]:[minute]")).unwrap_or_default()
-}
-
 pub async fn check(
     State(state): State<AppState>,
     lang: PageLanguage,
@@ -73,8 +66,8 @@ pub async fn check(
                 code: view.tracking_code.to_string(),
                 status: tr.t(&format!("status-{status}")),
                 explanation: tr.t(&format!("status-{status}-explanation")),
-                received: shown(view.received_at),
-                updated: shown(view.updated_at),
+                received: super::local_time(view.received_at),
+                updated: super::local_time(view.updated_at),
                 progress: view
                     .progress
                     .iter()
