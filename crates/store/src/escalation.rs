@@ -82,8 +82,7 @@ fn decide(row: &DueRow, chain: &Chain, now: OffsetDateTime) -> Result<Decision> 
             level: 0,
         });
     }
-    while let Some((at, recipient)) = next_notice(chain, level, due).filter(|(at, _)| *at <= now) {
-        let _ = at;
+    while let Some((_, recipient)) = next_notice(chain, level, due).filter(|(at, _)| *at <= now) {
         level += 1;
         notices.push(Notice {
             complaint_id: row.complaint_id,
@@ -177,10 +176,4 @@ pub async fn run_until_done(db: &Db, keys: &Keys, chain: &Chain, now: OffsetDate
             return Ok(all);
         }
     }
-}
-
-/// The outbox, oldest first (for administrators and tests): recipient, payload, status.
-pub async fn outbox(db: &Db, limit: i64) -> Result<Vec<(String, String, String)>> {
-    Ok(crate::on_db!(db, pool => sqlx::query_as("SELECT recipient, payload, status FROM outbox ORDER BY created_at, id LIMIT $1")
-        .bind(limit).fetch_all(pool).await?))
 }

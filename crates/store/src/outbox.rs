@@ -64,21 +64,23 @@ pub async fn record(db: &Db, id: Uuid, attempt: &Attempt, now: OffsetDateTime) -
     Ok(())
 }
 
-/// A message as administrators see it.
+/// A message as administrators see it (the payload holds ids and codes only).
 #[derive(Debug, Clone, PartialEq, Eq, FromRow, serde::Serialize, utoipa::ToSchema)]
 pub struct Listed {
     pub id: Uuid,
     pub topic: String,
     pub recipient: String,
+    pub payload: String,
     pub status: String,
     pub attempts: i64,
     pub last_error: Option<String>,
 }
 
-/// Messages with this status (`pending`, `delivered`, `dead`), newest first.
-pub async fn list(db: &Db, status: &str, limit: i64) -> Result<Vec<Listed>> {
+/// Messages with this status (`pending`, `delivered`, `dead`), or all, newest first.
+pub async fn list(db: &Db, status: Option<&str>, limit: i64) -> Result<Vec<Listed>> {
     Ok(on_db!(db, pool => sqlx::query_as(
-        "SELECT id, topic, recipient, status, attempts, last_error FROM outbox WHERE status = $1 ORDER BY created_at DESC, id DESC LIMIT $2")
+        "SELECT id, topic, recipient, payload, status, attempts, last_error FROM outbox WHERE ($1 IS NULL OR status = $1) \
+         ORDER BY created_at DESC, id DESC LIMIT $2")
         .bind(status).bind(limit).fetch_all(pool).await?))
 }
 

@@ -420,7 +420,7 @@ pub async fn outbox(state: &AppState, staff: &Staff, status: &str) -> Result<Vec
     if !matches!(status, "pending" | "delivered" | "dead") {
         return Err(AppError::field("status", "unknown_value", "expected one of: pending, delivered, dead"));
     }
-    Ok(store::outbox::list(&state.db, status, 200).await?)
+    Ok(store::outbox::list(&state.db, Some(status), 200).await?)
 }
 
 #[cfg(test)]

@@ -87,12 +87,12 @@ async fn a_complaint_goes_from_the_inbox_to_an_accepted_report_and_closes() {
         assert_eq!(reopened.json()["status"], "acknowledged");
         let trail = store::audit::list(&app.db, &store::audit::AuditFilter { limit: 500, ..Default::default() }).await.unwrap();
         assert_eq!(trail.iter().filter(|e| e.action == "assignment.step").count(), 7, "every step is audited");
-        let outbox = store::escalation::outbox(&app.db, 100).await.unwrap();
-        let told: Vec<_> = outbox.iter().map(|(recipient, _, _)| recipient.as_str()).collect();
+        let outbox = store::outbox::list(&app.db, None, 100).await.unwrap();
+        let told: Vec<_> = outbox.iter().map(|m| m.recipient.as_str()).collect();
         assert_eq!(told.len(), 7, "each step tells the other side: {told:?}");
         assert_eq!(told.iter().filter(|r| **r == "contact_center").count(), 3, "acknowledged, reported twice");
         assert!(
-            outbox.iter().all(|(_, payload, _)| !payload.contains("Synthetic") && !payload.contains("Say what")),
+            outbox.iter().all(|m| !m.payload.contains("Synthetic") && !m.payload.contains("Say what")),
             "no notes, no people"
         );
         app
@@ -159,8 +159,8 @@ async fn extensions_stay_within_the_cap_and_forwarding_makes_a_fresh_assignment(
         let twice = step(&app, &social, &id, SOCIAL, "forward", json!({"to_agency_id": POLICE, "reason": "back"})).await;
         assert_eq!(twice.error_fields(), ["to_agency_id"], "an agency that already has it");
         server::jobs::run_escalation(&app.state).await.unwrap();
-        let outbox = store::escalation::outbox(&app.db, 100).await.unwrap();
-        let told = outbox.iter().filter(|(recipient, _, _)| recipient == &format!("agency:{SOCIAL}")).count();
+        let outbox = store::outbox::list(&app.db, None, 100).await.unwrap();
+        let told = outbox.iter().filter(|m| m.recipient == format!("agency:{SOCIAL}")).count();
         assert_eq!(told, 1, "the receiving agency hears of it once, not again from the scheduler");
         app
     })
@@ -247,9 +247,9 @@ async fn reminders_and_escalations_happen_exactly_once_with_two_servers() {
         for _ in 0..3 {
             assert_eq!(both().await, 0, "and never again");
         }
-        let outbox = store::escalation::outbox(&app.db, 1000).await.unwrap();
+        let outbox = store::outbox::list(&app.db, None, 1000).await.unwrap();
         assert_eq!(outbox.len(), 30);
-        let recipients: std::collections::BTreeSet<_> = outbox.iter().map(|(r, _, _)| r.clone()).collect();
+        let recipients: std::collections::BTreeSet<_> = outbox.iter().map(|m| m.recipient.clone()).collect();
         for expected in [
             format!("agency:{POLICE}"),
             format!("agency_head:{POLICE}"),
@@ -258,16 +258,13 @@ async fn reminders_and_escalations_happen_exactly_once_with_two_servers() {
         ] {
             assert!(recipients.contains(&expected), "{expected} in {recipients:?}");
         }
-        assert!(
-            outbox.iter().all(|(_, payload, status)| status == "pending" && !payload.contains("Synthetic")),
-            "no personal data"
-        );
+        assert!(outbox.iter().all(|m| m.status == "pending" && !m.payload.contains("Synthetic")), "no personal data");
         let trail = store::audit::list(&app.db, &store::audit::AuditFilter { limit: 500, ..Default::default() }).await.unwrap();
         assert_eq!(trail.iter().filter(|e| e.action == "assignment.notice").count(), 30, "each notice audited");
 
         // Acknowledging starts the chain again for the report deadline, which is weeks away.
         let officer = app.sign_in_as("police.esc", "agency_officer", Some(POLICE), None).await;
-        let payload: Value = serde_json::from_str(&outbox[0].1).unwrap();
+        let payload: Value = serde_json::from_str(&outbox[0].payload).unwrap();
         let id = payload["complaint_id"].as_str().unwrap().to_owned();
         assert_eq!(step(&app, &officer, &id, POLICE, "acknowledge", json!({})).await.status, StatusCode::OK);
         assert_eq!(both().await, 0, "nothing due for the report yet");

@@ -75,7 +75,7 @@ async fn a_webhook_that_fails_twice_gets_each_notice_exactly_once() {
         assert_eq!((delivered.len(), unique.len()), (3, 3), "each notice delivered exactly once");
         let sink = std::fs::read_to_string(app.config.data_dir.join("outbox/notices.jsonl")).unwrap();
         assert_eq!(sink.lines().count(), 7, "the center has no webhook, and regions' supervisors and prosecutors get mail");
-        assert_eq!(store::outbox::list(&app.db, "delivered", 100).await.unwrap().len(), 10);
+        assert_eq!(store::outbox::list(&app.db, Some("delivered"), 100).await.unwrap().len(), 10);
         app
     })
     .await;
