@@ -299,6 +299,11 @@ field-role = Role
 field-agency = Agency
 field-institution = Institution (school)
 password-changed = Your password has been changed. Other sessions of this account have been signed out.
+email-title = Notices by mail
+field-email = Mail address
+email-hint = Reminders and escalations for your work are also sent here. Leave it blank to get them only in Qorgau.
+email-submit = Save the address
+email-saved = The address for notices has been saved.
 password-change-title = Change password
 field-current-password = Current password
 field-new-password = New password
@@ -450,3 +455,11 @@ dead-topic = About
 dead-attempts = Attempts
 dead-error = Last error
 dead-none = None: every message was delivered or is on its way.
+
+# Notices by mail and SMS (delivery)
+notice-assignment-step = An assignment has a new step.
+notice-assignment-new = Your agency has a new assignment.
+notice-assignment-notice = A deadline is near or missed: a reminder or escalation.
+notice-complaint-status = The complaint's status has changed.
+notice-open = Open it in Qorgau: { $path }
+sms-news = There is news on your request { $code }. Check it on the status page with your code and PIN.

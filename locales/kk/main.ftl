@@ -299,6 +299,11 @@ field-role = Рөлі
 field-agency = Ұйым
 field-institution = Мекеме (мектеп)
 password-changed = Құпиясөзіңіз өзгертілді. Осы тіркелгінің басқа сеанстары жабылды.
+email-title = Поштамен хабарламалар
+field-email = Электрондық пошта мекенжайы
+email-hint = Жұмысыңыз бойынша еске салулар мен эскалациялар осында да жіберіледі. Тек Qorgau ішінде алу үшін бос қалдырыңыз.
+email-submit = Мекенжайды сақтау
+email-saved = Хабарламаларға арналған мекенжай сақталды.
 password-change-title = Құпиясөзді өзгерту
 field-current-password = Қазіргі құпиясөз
 field-new-password = Жаңа құпиясөз
@@ -450,3 +455,11 @@ dead-topic = Не туралы
 dead-attempts = Әрекеттер
 dead-error = Соңғы қате
 dead-none = Жоқ: барлық хабарлар жеткізілді немесе жолда.
+
+# Notices by mail and SMS (delivery)
+notice-assignment-step = Тапсырма бойынша жаңа қадам жасалды.
+notice-assignment-new = Ведомствоңызға жаңа тапсырма келді.
+notice-assignment-notice = Мерзім жақын немесе өтіп кетті: еске салу немесе эскалация.
+notice-complaint-status = Өтініштің мәртебесі өзгерді.
+notice-open = Qorgau-да ашыңыз: { $path }
+sms-news = { $code } сұрауыңыз бойынша жаңалық бар. Мәртебе бетінде код пен PIN арқылы қараңыз.

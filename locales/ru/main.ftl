@@ -299,6 +299,11 @@ field-role = Роль
 field-agency = Организация
 field-institution = Учреждение (школа)
 password-changed = Пароль изменён. Другие сеансы этой учётной записи завершены.
+email-title = Уведомления по почте
+field-email = Адрес электронной почты
+email-hint = Напоминания и эскалации по вашей работе будут приходить и сюда. Оставьте пустым, чтобы получать их только в Qorgau.
+email-submit = Сохранить адрес
+email-saved = Адрес для уведомлений сохранён.
 password-change-title = Смена пароля
 field-current-password = Текущий пароль
 field-new-password = Новый пароль
@@ -450,3 +455,11 @@ dead-topic = О чём
 dead-attempts = Попыток
 dead-error = Последняя ошибка
 dead-none = Нет: все сообщения доставлены или в пути.
+
+# Notices by mail and SMS (delivery)
+notice-assignment-step = По поручению сделан новый шаг.
+notice-assignment-new = Вашему ведомству поступило новое поручение.
+notice-assignment-notice = Срок близок или пропущен: напоминание или эскалация.
+notice-complaint-status = Статус обращения изменился.
+notice-open = Откройте в Qorgau: { $path }
+sms-news = По вашему запросу { $code } есть новости. Посмотрите на странице статуса по коду и PIN.

@@ -32,6 +32,8 @@ code_list! {
         UserCreate = "user.create",
         /// Role, agency or institution changed.
         UserRoleChange = "user.role_change",
+        /// Where an account gets notices by mail set or cleared (the address is not in the trail).
+        UserEmail = "user.email",
         UserLock = "user.lock",
         UserUnlock = "user.unlock",
         TokenIssue = "token.issue",

@@ -32,6 +32,9 @@ pub struct CreateUser {
     agency: Option<String>,
     #[arg(long)]
     institution: Option<String>,
+    /// Where notices go by mail (optional).
+    #[arg(long)]
+    email: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -83,6 +86,7 @@ pub async fn user(config: Config, command: &UserCommand) -> anyhow::Result<()> {
         agency_id: c.agency.clone(),
         institution_id: c.institution.clone(),
         password,
+        email: c.email.clone(),
     };
     match accounts::create_user(&state, None, new).await {
         Ok(user) => {

@@ -77,6 +77,8 @@ async fn demo_accounts(state: &server::state::AppState) -> anyhow::Result<String
             agency_id: agency.map(str::to_owned),
             institution_id: (*role == "school_reporter").then(|| "school-kz-75-0001".to_owned()),
             password: password.clone(),
+            // The reserved `.invalid` domain: a demo notice can never reach anyone.
+            email: Some(format!("{login}@demo.qorgau.invalid")),
         };
         accounts::create_user(state, None, new).await.map_err(|e| anyhow::anyhow!("demo account {login}: {e}"))?;
     }

@@ -57,6 +57,19 @@ pub struct Config {
     pub public_burst: u32,
     /// `QORGAU_PUBLIC_PER_MINUTE`: how fast that allowance comes back.
     pub public_per_minute: u32,
+    /// `QORGAU_SMTP_URL`: the mail relay for staff notices, `smtp://host:port` (inside a
+    /// closed network) or `smtps://user:password@host:465`. Without it, the file sink.
+    pub smtp_url: Option<String>,
+    /// `QORGAU_MAIL_FROM`: the sender of notices by mail.
+    pub mail_from: String,
+    /// `QORGAU_SMS_URL`: the SMS gateway (`https://…`, JSON `{"to", "text"}` posted). Without
+    /// it, the log sink (which never logs the number).
+    pub sms_url: Option<String>,
+    /// `QORGAU_SMS_TOKEN`: the gateway's bearer token.
+    pub sms_token: Option<String>,
+    /// `QORGAU_TLS_CA_FILE`: PEM certificates trusted besides the system's roots, for
+    /// webhooks, the relay and the gateway (e.g. a national root or an internal CA).
+    pub tls_ca_file: Option<PathBuf>,
 }
 
 impl Default for Config {
@@ -80,6 +93,11 @@ impl Default for Config {
             log_format: "json".into(),
             public_burst: 30,
             public_per_minute: 10,
+            smtp_url: None,
+            mail_from: "qorgau@localhost".into(),
+            sms_url: None,
+            sms_token: None,
+            tls_ca_file: None,
         }
     }
 }
@@ -147,6 +165,21 @@ impl Config {
                 .map(|a| a.trim().parse())
                 .collect::<Result<_, _>>()
                 .map_err(|_| ConfigError::Env { var: "QORGAU_TRUSTED_PROXIES", message: "expected IP addresses".into() })?;
+        }
+        if let Some(v) = env("QORGAU_SMTP_URL") {
+            self.smtp_url = Some(v);
+        }
+        if let Some(v) = env("QORGAU_MAIL_FROM") {
+            self.mail_from = v;
+        }
+        if let Some(v) = env("QORGAU_SMS_URL") {
+            self.sms_url = Some(v);
+        }
+        if let Some(v) = env("QORGAU_SMS_TOKEN") {
+            self.sms_token = Some(v);
+        }
+        if let Some(v) = env("QORGAU_TLS_CA_FILE") {
+            self.tls_ca_file = Some(PathBuf::from(v));
         }
         if let Some(v) = env("QORGAU_LOG") {
             self.log = v;
@@ -247,6 +280,20 @@ log_format = "json"
 # answer; nobody is turned away. (Schools share one address: keep the burst generous.)
 public_burst = 30
 public_per_minute = 10
+
+# Notices to staff and agencies. An agency with a webhook (set on /staff/admin/users) gets
+# its notices there, signed; otherwise they go by mail to the addresses its people gave.
+# QORGAU_SMTP_URL: the mail relay, "smtp://relay.local:25" inside a closed network, or
+# "smtps://user:password@mail.example.kz:465" (TLS). Without it, notices are written to
+# <data_dir>/outbox/notices.jsonl.
+# smtp_url = "smtps://qorgau:…@mail.example.kz:465"
+# QORGAU_MAIL_FROM: the sender of notices.
+mail_from = "qorgau@localhost"
+# QORGAU_SMS_URL, QORGAU_SMS_TOKEN: the SMS gateway, for news to a reporter who consented to
+# contact and said it is safe. Without it, the log sink (a line without the number).
+# sms_url = "https://sms.example.kz/send"
+# QORGAU_TLS_CA_FILE: PEM certificates to trust besides the system's roots.
+# tls_ca_file = "/etc/qorgau/ca.pem"
 "#;
 
 #[cfg(test)]

@@ -118,7 +118,8 @@ pub fn check(config: &Config) -> anyhow::Result<()> {
 /// and agency tokens replace it.
 pub fn state(config: &Config, db: Db, clock: Arc<dyn Clock>) -> anyhow::Result<AppState> {
     check(config)?;
-    Ok(AppState::new(config, db, load_keys(config)?, load_field_keys(config)?, clock, load_reference(config)?))
+    let senders = crate::delivery::Senders::from_config(config).map_err(anyhow::Error::msg)?;
+    Ok(AppState::new(config, db, load_keys(config)?, load_field_keys(config)?, clock, load_reference(config)?, senders))
 }
 
 /// Every route, with the layers every request goes through.

@@ -30,6 +30,8 @@ pub struct Shared {
     pub outbox_dir: std::path::PathBuf,
     /// When reminders and escalations are due.
     pub escalation: domain::assignment::escalation::Chain,
+    /// How notices leave: mail relay or sink, SMS gateway or log, TLS roots.
+    pub senders: crate::delivery::Senders,
     /// Taxonomy, agencies, routing rules, calendar and deadline policies.
     pub reference: Arc<Reference>,
     pub trusted_proxies: Vec<IpAddr>,
@@ -55,7 +57,15 @@ const PIN_WINDOW: Duration = Duration::from_secs(15 * 60);
 
 impl AppState {
     /// Starts the intake writer on `db` and assembles the state.
-    pub fn new(config: &Config, db: Db, keys: Keys, fields: vault::Keyring, clock: Arc<dyn Clock>, reference: Reference) -> Self {
+    pub fn new(
+        config: &Config,
+        db: Db,
+        keys: Keys,
+        fields: vault::Keyring,
+        clock: Arc<dyn Clock>,
+        reference: Reference,
+        senders: crate::delivery::Senders,
+    ) -> Self {
         let per_public_report = Duration::from_secs(60) / config.public_per_minute.max(1);
         let store_keys = Arc::new(store::Keys { fields, chain: store::audit::ChainKey::new(keys.derive("audit-chain")) });
         AppState(Arc::new(Shared {
@@ -72,6 +82,7 @@ impl AppState {
                 remind_before: time::Duration::minutes(config.remind_before_minutes.into()),
                 after_deadline: config.escalation_hours.map(|h| time::Duration::hours(h.into())),
             },
+            senders,
             reference: Arc::new(reference),
             trusted_proxies: config.trusted_proxies.clone(),
             public_reports: Limiter::new(config.public_burst, per_public_report),

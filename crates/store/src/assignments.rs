@@ -167,6 +167,9 @@ pub struct StepChange {
     pub complaint_status: Option<domain::complaint::Status>,
     /// The deadline worked towards changed: reminders and escalation start again for it.
     pub restart_escalation: bool,
+    /// The reporter hears of the complaint's new status by SMS. The caller sets it only when
+    /// the status changes and the reporter consented to contact and said it is safe.
+    pub notify_reporter: bool,
 }
 
 /// Writes a step. `Ok(false)` if the assignment was no longer in `from` (someone else acted).
@@ -300,6 +303,9 @@ fn notified(change: &StepChange, seq: i64) -> Vec<(String, &'static str, String)
     let mut to = vec![(recipient, "assignment.step", key)];
     if let Some(target) = &change.forward_to {
         to.push((format!("agency:{}", target.agency_id), "assignment.new", format!("{id}/{}/new", target.agency_id)));
+    }
+    if change.notify_reporter {
+        to.push((format!("reporter:{id}"), "complaint.status", format!("{id}/{}/{seq}/reporter", change.agency_id)));
     }
     to
 }

@@ -26,6 +26,8 @@ pub struct User {
     pub locked_until: Option<OffsetDateTime>,
     pub disabled: bool,
     pub created_at: OffsetDateTime,
+    /// Where notices go by mail, if the person gave an address.
+    pub email: Option<String>,
 }
 
 #[derive(FromRow)]
@@ -41,6 +43,7 @@ struct UserRow {
     locked_until: Option<OffsetDateTime>,
     disabled: bool,
     created_at: OffsetDateTime,
+    email: Option<String>,
 }
 
 impl TryFrom<UserRow> for User {
@@ -59,6 +62,7 @@ impl TryFrom<UserRow> for User {
             locked_until: r.locked_until,
             disabled: r.disabled,
             created_at: r.created_at,
+            email: r.email,
         })
     }
 }
@@ -66,7 +70,7 @@ impl TryFrom<UserRow> for User {
 macro_rules! select_user {
     () => {
         "SELECT id, login, display_name, role, agency_id, institution_id, password_hash, failed_attempts, \
-         locked_until, disabled, created_at FROM users"
+         locked_until, disabled, created_at, email FROM users"
     };
 }
 
@@ -87,7 +91,7 @@ macro_rules! audited {
 /// Creates an account. `Conflict` if the login is taken.
 pub async fn create(db: &Db, key: &ChainKey, user: &User, event: AuditEntry) -> Result<bool> {
     let sql = "INSERT INTO users (id, login, display_name, role, agency_id, institution_id, password_hash, \
-               failed_attempts, disabled, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, FALSE, $8, $8) \
+               failed_attempts, disabled, created_at, updated_at, email) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, FALSE, $8, $8, $9) \
                ON CONFLICT (login) DO NOTHING";
     let at = domain::clock::storable(user.created_at);
     let created = audited!(db, key, std::slice::from_ref(&event), tx => {
@@ -100,6 +104,7 @@ pub async fn create(db: &Db, key: &ChainKey, user: &User, event: AuditEntry) -> 
             .bind(&user.institution_id)
             .bind(&user.password_hash)
             .bind(at)
+            .bind(&user.email)
             .execute(&mut *tx)
             .await?;
         if done.rows_affected() == 0 {
@@ -127,6 +132,29 @@ pub async fn list(db: &Db) -> Result<Vec<User>> {
     let sql = concat!(select_user!(), " ORDER BY login");
     let rows: Vec<UserRow> = on_db!(db, pool => sqlx::query_as(sql).fetch_all(pool).await?);
     rows.into_iter().map(User::try_from).collect()
+}
+
+/// The mail addresses of the active accounts with one of `roles` (and of `agency_id`, when
+/// given): who gets an agency's or the contact center's notices by mail.
+pub async fn notice_emails(db: &Db, roles: &[StaffRole], agency_id: Option<&str>) -> Result<Vec<String>> {
+    let roles: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+    let sql = "SELECT role, email FROM users WHERE email IS NOT NULL AND NOT disabled AND ($1 IS NULL OR agency_id = $1) \
+               ORDER BY email";
+    let rows: Vec<(String, String)> = on_db!(db, pool => sqlx::query_as(sql).bind(agency_id).fetch_all(pool).await?);
+    Ok(rows.into_iter().filter(|(role, _)| roles.contains(&role.as_str())).map(|(_, email)| email).collect())
+}
+
+/// Sets (or clears) where an account gets notices by mail, audited.
+pub async fn set_email(db: &Db, key: &ChainKey, id: Uuid, email: Option<&str>, at: OffsetDateTime, event: AuditEntry) -> Result<()> {
+    audited!(db, key, std::slice::from_ref(&event), tx => {
+        sqlx::query("UPDATE users SET email = $2, updated_at = $3 WHERE id = $1")
+            .bind(id)
+            .bind(email)
+            .bind(domain::clock::storable(at))
+            .execute(&mut *tx)
+            .await?;
+    });
+    Ok(())
 }
 
 /// Records a failed sign-in: the count, a lock until `locked_until` (if the caller decided
@@ -187,7 +215,7 @@ pub struct Session {
 /// every staff request asks it).
 pub async fn find_session(db: &Db, id_hash: &[u8], now: OffsetDateTime) -> Result<Option<Session>> {
     let sql = "SELECT u.id, u.login, u.display_name, u.role, u.agency_id, u.institution_id, u.password_hash, \
-               u.failed_attempts, u.locked_until, u.disabled, u.created_at, s.csrf_token, s.expires_at AS session_expires_at \
+               u.failed_attempts, u.locked_until, u.disabled, u.created_at, u.email, s.csrf_token, s.expires_at AS session_expires_at \
                FROM sessions s JOIN users u ON u.id = s.user_id \
                WHERE s.id_hash = $1 AND s.expires_at > $2 AND u.disabled = FALSE";
     let row: Option<SessionRow> = on_db!(db, pool =>

@@ -221,6 +221,7 @@ fn user(login: &str, role: StaffRole) -> User {
         locked_until: None,
         disabled: false,
         created_at: AT,
+        email: None,
     }
 }
 

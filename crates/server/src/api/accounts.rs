@@ -25,6 +25,8 @@ pub struct UserBody {
     pub agency_id: Option<String>,
     pub institution_id: Option<String>,
     pub disabled: bool,
+    /// Where notices go by mail, if set.
+    pub email: Option<String>,
     /// Set while the account is locked after failed sign-ins.
     #[serde(with = "time::serde::rfc3339::option")]
     pub locked_until: Option<OffsetDateTime>,
@@ -40,6 +42,7 @@ impl From<User> for UserBody {
             agency_id: u.agency_id,
             institution_id: u.institution_id,
             disabled: u.disabled,
+            email: u.email,
             locked_until: u.locked_until,
         }
     }
@@ -84,6 +87,29 @@ pub async fn change_access(
     Ok(Json(service::change_access(&state, &staff, id, json(body)?).await?.into()))
 }
 
+/// Where an account gets notices by mail.
+#[derive(serde::Deserialize, ToSchema)]
+pub struct EmailRequest {
+    /// A mail address, or null (or blank) to stop mail.
+    pub email: Option<String>,
+}
+
+/// Set where an account gets notices by mail: one's own, or any account for administrators.
+/// Audited (without the address).
+#[utoipa::path(put, path = "/api/v1/users/{id}/email", tag = "accounts", request_body = EmailRequest,
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = UserBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("staff_token" = [])))]
+pub async fn set_email(
+    State(state): State<AppState>,
+    StaffCaller(staff): StaffCaller,
+    Path(id): Path<Uuid>,
+    body: Result<Json<EmailRequest>, JsonRejection>,
+) -> Result<Json<UserBody>, AppError> {
+    let request = json(body)?;
+    Ok(Json(service::set_notice_email(&state, &staff, id, request.email.as_deref()).await?.into()))
+}
+
 /// A new token: `token` is shown only here.
 #[derive(Serialize, ToSchema)]
 pub struct IssuedToken {
@@ -122,7 +148,8 @@ pub async fn revoke_token(
 /// An agency's webhook address.
 #[derive(serde::Deserialize, ToSchema)]
 pub struct WebhookRequest {
-    /// `http://…` (HTTPS through the deployment's egress proxy).
+    /// `https://…` (checked against the system's trusted roots and `QORGAU_TLS_CA_FILE`), or
+    /// `http://…` inside a closed network.
     pub url: String,
 }
 

@@ -52,6 +52,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(complaints::search))
         .routes(routes!(accounts::list_users, accounts::create_user))
         .routes(routes!(accounts::change_access))
+        .routes(routes!(accounts::set_email))
         .routes(routes!(accounts::issue_token))
         .routes(routes!(accounts::revoke_token))
         .routes(routes!(accounts::set_webhook))

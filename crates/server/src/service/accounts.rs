@@ -200,6 +200,8 @@ pub struct NewUser {
     pub institution_id: Option<String>,
     /// At least 12 characters.
     pub password: String,
+    /// Where notices go by mail (optional).
+    pub email: Option<String>,
 }
 
 /// Creates an account. `by` is the administrator, or `None` for the command line (the
@@ -221,6 +223,7 @@ pub async fn create_user(state: &AppState, by: Option<&Staff>, new: NewUser) -> 
     }
     let access = access(state, &mut errors, &new.role, new.agency_id, new.institution_id, false);
     check_password(&mut errors, "password", &new.password);
+    let email = notice_email(&mut errors, new.email.as_deref());
     errors.finish(|| ())?;
     let access = access.expect("no errors");
     let now = state.clock.now();
@@ -236,6 +239,7 @@ pub async fn create_user(state: &AppState, by: Option<&Staff>, new: NewUser) -> 
         locked_until: None,
         disabled: false,
         created_at: now,
+        email,
     };
     let actor = by.map(Staff::audit_actor).unwrap_or_else(AuditActor::system);
     let event = AuditEntry::new(now, actor, AuditAction::UserCreate)
@@ -279,6 +283,11 @@ fn access(
     Some(Access { role, agency_id, institution_id, disabled })
 }
 
+/// One's own account.
+pub async fn own(state: &AppState, staff: &Staff) -> Result<User, AppError> {
+    Ok(users::get(&state.db, staff.actor.id()).await?.ok_or(Error::NotFound)?)
+}
+
 /// Every account, for administrators.
 pub async fn list_users(state: &AppState, staff: &Staff) -> Result<Vec<User>, AppError> {
     decide(&staff.actor, &Action::ManageUsers).map_err(Error::from)?;
@@ -318,6 +327,37 @@ pub async fn change_access(state: &AppState, staff: &Staff, id: Uuid, change: Ac
         events.push(entry(if access.disabled { AuditAction::UserLock } else { AuditAction::UserUnlock }));
     }
     users::set_access(&state.db, &state.store_keys.chain, id, &access, now, &events).await?;
+    Ok(users::get(&state.db, id).await?.ok_or(Error::NotFound)?)
+}
+
+/// Reads an optional mail address for notices: blank means none. Only the shape is checked
+/// (one `@`, a domain with a dot, no spaces, up to 254 characters); the relay tells the rest.
+fn notice_email(errors: &mut Errors, raw: Option<&str>) -> Option<String> {
+    let email = raw.map(str::trim).filter(|e| !e.is_empty())?;
+    let valid = email.len() <= 254
+        && !email.contains(char::is_whitespace)
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && !domain.contains('@') && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+        });
+    if !valid {
+        errors.push("email", "invalid", "a mail address such as name@agency.kz");
+    }
+    valid.then(|| email.to_owned())
+}
+
+/// Sets (or, when blank, clears) where an account gets notices by mail: the person for their
+/// own account, an administrator for any.
+pub async fn set_notice_email(state: &AppState, staff: &Staff, id: Uuid, email: Option<&str>) -> Result<User, AppError> {
+    if id != staff.actor.id() {
+        decide(&staff.actor, &Action::ManageUsers).map_err(Error::from)?;
+    }
+    users::get(&state.db, id).await?.ok_or(Error::NotFound)?;
+    let mut errors = Errors::default();
+    let email = notice_email(&mut errors, email);
+    errors.finish(|| ())?;
+    let now = state.clock.now();
+    let event = AuditEntry::new(now, staff.audit_actor(), AuditAction::UserEmail).on("user", id);
+    users::set_email(&state.db, &state.store_keys.chain, id, email.as_deref(), now, event).await?;
     Ok(users::get(&state.db, id).await?.ok_or(Error::NotFound)?)
 }
 
@@ -400,9 +440,10 @@ pub async fn set_webhook(state: &AppState, staff: &Staff, agency_id: &str, url: 
         return Err(Error::NotFound.into());
     }
     let url = url.trim();
-    let valid = url.strip_prefix("http://").is_some_and(|rest| !rest.is_empty() && !rest.contains(char::is_whitespace));
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+    let valid = rest.is_some_and(|rest| !rest.is_empty() && !rest.contains(char::is_whitespace));
     if !valid || url.len() > 500 {
-        errors.push("url", "invalid", "an http:// address of the agency's system (up to 500 characters)");
+        errors.push("url", "invalid", "an https:// (or http://) address of the agency's system (up to 500 characters)");
     }
     errors.finish(|| ())?;
     let secret = auth::random_value();

@@ -139,6 +139,7 @@ pub async fn take_step(
     let complaint = store::complaints::get(&state.db, &state.store_keys, complaint_id).await?.ok_or(Error::NotFound)?;
     let now = state.clock.now();
     let prepared = prepare(state, &complaint, &assignment, step, input, now)?;
+    let complaint_status = complaint_status(state, &assignment, step, to).await?;
     let change = StepChange {
         complaint_id,
         agency_id: agency_id.to_owned(),
@@ -150,7 +151,8 @@ pub async fn take_step(
         note: prepared.note,
         report: prepared.report,
         report_due_at: prepared.report_due_at,
-        complaint_status: complaint_status(state, &assignment, step, to).await?,
+        complaint_status,
+        notify_reporter: complaint_status.is_some_and(|s| s != complaint.status) && complaint.details.reporter.may_be_contacted(),
         restart_escalation: {
             let before = escalation::deadline(assignment.status, assignment.acknowledge_due_at, assignment.report_due_at);
             let due = prepared.report_due_at.or(assignment.report_due_at);

@@ -178,12 +178,14 @@ struct AccountPage {
     name: String,
     role: String,
     agency: String,
-    changed: bool,
+    email: String,
+    /// The confirmation to show (a locale key), after a change.
+    done: Option<&'static str>,
     errors: FieldErrors,
 }
 
 impl AccountPage {
-    fn new(state: &AppState, staff: &StaffPage, tr: Tr, changed: bool, errors: FieldErrors) -> Self {
+    async fn new(state: &AppState, staff: &StaffPage, tr: Tr, done: Option<&'static str>, errors: FieldErrors) -> Result<Self, AppError> {
         let role = staff.0.actor.role().map(|r| tr.t(&format!("staff-role-{}", r.as_str()))).unwrap_or_default();
         let agency = staff
             .0
@@ -194,12 +196,54 @@ impl AccountPage {
             .map(|a| a.names.get(tr.language).to_owned())
             .or_else(|| staff.0.actor.institution_id.clone())
             .unwrap_or_default();
-        AccountPage { t: tr, csrf: staff.csrf().to_owned(), name: staff.0.display_name.clone(), role, agency, changed, errors }
+        let email = accounts::own(state, &staff.0).await?.email.unwrap_or_default();
+        Ok(AccountPage { t: tr, csrf: staff.csrf().to_owned(), name: staff.0.display_name.clone(), role, agency, email, done, errors })
+    }
+}
+
+/// The account page, with a confirmation or the errors of a form.
+async fn account_page(state: &AppState, staff: &StaffPage, lang: &PageLanguage, outcome: Result<&'static str, AppError>) -> Response {
+    let (status, done, errors) = match outcome {
+        Ok(done) => (StatusCode::OK, Some(done), FieldErrors::default()),
+        Err(error) => match super::validation_errors(&lang.tr, &error) {
+            Some(errors) => (StatusCode::UNPROCESSABLE_ENTITY, None, errors),
+            None => return super::internal_error(lang),
+        },
+    };
+    match AccountPage::new(state, staff, lang.tr, done, errors).await {
+        Ok(page) => render(lang, status, &page),
+        Err(_) => super::internal_error(lang),
     }
 }
 
 pub async fn account(State(state): State<AppState>, staff: StaffPage, lang: PageLanguage) -> Response {
-    render(&lang, StatusCode::OK, &AccountPage::new(&state, &staff, lang.tr, false, FieldErrors::default()))
+    match AccountPage::new(&state, &staff, lang.tr, None, FieldErrors::default()).await {
+        Ok(page) => render(&lang, StatusCode::OK, &page),
+        Err(_) => super::internal_error(&lang),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct EmailForm {
+    csrf: String,
+    email: String,
+}
+
+/// Sets where one's own notices go by mail.
+pub async fn set_email(
+    State(state): State<AppState>,
+    staff: StaffPage,
+    lang: PageLanguage,
+    headers: HeaderMap,
+    form: Result<Form<EmailForm>, FormRejection>,
+) -> Response {
+    let Ok(Form(form)) = form else { return super::unreadable_form(&lang) };
+    if let Some(refused) = csrf_refusal(&staff, &lang, &headers, &form.csrf) {
+        return refused;
+    }
+    let outcome = accounts::set_notice_email(&state, &staff.0, staff.0.actor.id(), Some(&form.email)).await;
+    account_page(&state, &staff, &lang, outcome.map(|_| "email-saved")).await
 }
 
 #[derive(Deserialize, Default)]
@@ -221,12 +265,6 @@ pub async fn change_password(
     if let Some(refused) = csrf_refusal(&staff, &lang, &headers, &form.csrf) {
         return refused;
     }
-    let tr = lang.tr;
-    match accounts::change_password(&state, &staff.0, &form.current_password, &form.new_password).await {
-        Ok(()) => render(&lang, StatusCode::OK, &AccountPage::new(&state, &staff, tr, true, FieldErrors::default())),
-        Err(error) => match super::validation_errors(&tr, &error) {
-            Some(errors) => render(&lang, StatusCode::UNPROCESSABLE_ENTITY, &AccountPage::new(&state, &staff, tr, false, errors)),
-            None => super::internal_error(&lang),
-        },
-    }
+    let outcome = accounts::change_password(&state, &staff.0, &form.current_password, &form.new_password).await;
+    account_page(&state, &staff, &lang, outcome.map(|()| "password-changed")).await
 }

@@ -73,6 +73,7 @@ pub struct NewUserForm {
     agency_id: String,
     institution_id: String,
     password: String,
+    email: String,
 }
 
 fn role_options(tr: &Tr, selected: &str) -> Options {
@@ -181,6 +182,7 @@ pub async fn create_user(
         agency_id: some(&form.agency_id),
         institution_id: some(&form.institution_id),
         password: form.password.clone(),
+        email: some(&form.email),
     };
     let result = accounts::create_user(&state, Some(&staff.0), new).await.map(|_| Outcome::Saved);
     let kept = NewUserForm { password: String::new(), ..form };

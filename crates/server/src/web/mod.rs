@@ -108,6 +108,7 @@ pub fn router() -> Router<AppState> {
         .route("/staff/sign-out", post(account::sign_out))
         .route("/staff/account", get(account::account))
         .route("/staff/account/password", post(account::change_password))
+        .route("/staff/account/email", post(account::set_email))
         .route("/staff/admin/users", get(admin::users).post(admin::create_user))
         .route("/staff/admin/users/access", post(admin::change_access))
         .route("/staff/admin/tokens", post(admin::issue_token))

@@ -17,15 +17,6 @@ async fn complaint(app: &TestApp) -> (String, Value) {
     (receipt["id"].as_str().unwrap().to_owned(), receipt)
 }
 
-fn report() -> Value {
-    json!({"actions": [{"kind": "home_visit"}, {"kind": "protective_order", "number": "PO-2026-0042", "issued_on": "2026-11-25", "term_days": 30}],
-        "results": "Synthetic: the family was visited; a protective order was issued.", "follow_up_on": "2026-12-10"})
-}
-
-async fn step(app: &TestApp, who: &Session, id: &str, agency: &str, step: &str, body: Value) -> Answer {
-    app.json_as(who, "POST", &format!("/api/v1/complaints/{id}/assignments/{agency}/{step}"), &body).await
-}
-
 #[tokio::test]
 async fn a_complaint_goes_from_the_inbox_to_an_accepted_report_and_closes() {
     on_each_backend("assignments_happy", config, |app| async move {

@@ -4,6 +4,7 @@
 use crate::support::*;
 use axum::http::{HeaderMap, StatusCode};
 use serde_json::json;
+use server::config::Config;
 use std::sync::{Arc, Mutex};
 
 const POLICE: &str = "kz-75-police";
@@ -102,5 +103,117 @@ async fn a_receiver_that_never_answers_well_ends_in_the_dead_letters() {
         assert_eq!(app.get_as(&officer, "/api/v1/outbox").await.status, StatusCode::FORBIDDEN);
         app
     })
+    .await;
+}
+
+/// What a local SMTP receiver was given: each mail's recipients and its text after DATA.
+type Mailbox = Arc<Mutex<Vec<(Vec<String>, String)>>>;
+
+/// A local SMTP receiver on port 0 (the relay is outside this machine in a deployment).
+async fn start_smtp() -> (String, Mailbox) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("smtp://{}", listener.local_addr().unwrap());
+    let mailbox = Mailbox::default();
+    let kept = mailbox.clone();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let kept = kept.clone();
+            tokio::spawn(async move {
+                let mut stream = BufReader::new(stream);
+                stream.get_mut().write_all(b"220 test relay\r\n").await.unwrap();
+                let (mut to, mut data, mut in_data) = (Vec::new(), String::new(), false);
+                let mut line = String::new();
+                while stream.read_line(&mut line).await.unwrap_or(0) > 0 {
+                    let reply: &[u8] = if in_data {
+                        if line == ".\r\n" {
+                            in_data = false;
+                            kept.lock().unwrap().push((std::mem::take(&mut to), std::mem::take(&mut data)));
+                            b"250 queued\r\n"
+                        } else {
+                            data.push_str(&line);
+                            b""
+                        }
+                    } else if line.starts_with("EHLO") {
+                        b"250-test relay\r\n250 8BITMIME\r\n"
+                    } else if let Some(rcpt) = line.strip_prefix("RCPT TO:<") {
+                        to.push(rcpt.trim_end().trim_end_matches('>').to_owned());
+                        b"250 ok\r\n"
+                    } else if line.starts_with("DATA") {
+                        in_data = true;
+                        b"354 go on\r\n"
+                    } else if line.starts_with("QUIT") {
+                        stream.get_mut().write_all(b"221 bye\r\n").await.unwrap();
+                        break;
+                    } else {
+                        b"250 ok\r\n"
+                    };
+                    stream.get_mut().write_all(reply).await.unwrap();
+                    line.clear();
+                }
+            });
+        }
+    });
+    (url, mailbox)
+}
+
+/// The text of a mail's base64 body.
+fn body_of(data: &str) -> String {
+    use base64::Engine;
+    let body: String = data.split("\r\n\r\n").nth(1).unwrap().lines().collect();
+    String::from_utf8(base64::engine::general_purpose::STANDARD.decode(body).unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn without_a_webhook_notices_go_by_mail_to_the_people_who_gave_an_address() {
+    let (smtp, mailbox) = start_smtp().await;
+    let with_relay = || Config { smtp_url: Some(smtp.clone()), mail_from: "qorgau@test.invalid".into(), ..config() };
+    on_each_backend("delivery_mail", with_relay, |app| {
+        let mailbox = mailbox.clone();
+        async move {
+        mailbox.lock().unwrap().clear();
+        let admin = app.sign_in_as("admin.mail", "administrator", None, None).await;
+        let created = app
+            .json_as(&admin, "POST", "/api/v1/users", &json!({"login": "police.mail", "display_name": "Synthetic Officer",
+                "role": "agency_officer", "agency_id": POLICE, "password": PASSWORD, "email": "officer@police.test.invalid"}))
+            .await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+        let bad = app
+            .json_as(&admin, "POST", "/api/v1/users", &json!({"login": "police.bad", "display_name": "Synthetic",
+                "role": "agency_officer", "agency_id": POLICE, "password": PASSWORD, "email": "not an address"}))
+            .await;
+        assert_eq!(bad.error_fields(), ["email"], "{}", bad.body);
+        // A supervisor gives their own address; nobody else can set it for them but an administrator.
+        let supervisor = app.sign_in_as("supervisor.mail", "supervisor", None, None).await;
+        let me = app.get_as(&admin, "/api/v1/users").await.json();
+        let supervisor_id = me.as_array().unwrap().iter().find(|u| u["login"] == "supervisor.mail").unwrap()["id"].clone();
+        let path = format!("/api/v1/users/{}/email", supervisor_id.as_str().unwrap());
+        let officer = app.sign_in("police.mail", PASSWORD).await.unwrap();
+        let other = app.json_as(&officer, "PUT", &path, &json!({"email": "x@test.invalid"})).await;
+        assert_eq!(other.status, StatusCode::FORBIDDEN);
+        let own = app.json_as(&supervisor, "PUT", &path, &json!({"email": "supervisor@center.test.invalid"})).await;
+        assert_eq!(own.status, StatusCode::OK, "{}", own.body);
+
+        let body = json!({"channel": "phone", "region": "KZ-75", "language": "ru", "narrative": "Synthetic: a secret detail",
+            "categories": ["family_household_offence"], "reporter": {"anonymous": true}, "victims": [{"age": 30, "sex": "female"}]});
+        app.staff_post_complaint(&body).await;
+        app.advance(time::Duration::days(10));
+        server::jobs::run_escalation(&app.state).await.unwrap();
+        let done = server::delivery::deliver_due(&app.state).await.unwrap();
+        assert_eq!((done.delivered, done.retried, done.dead), (10, 0, 0));
+
+        let mails = mailbox.lock().unwrap().clone();
+        let to_officer: Vec<String> =
+            mails.iter().filter(|(to, _)| to == &["officer@police.test.invalid"]).map(|(_, data)| body_of(data)).collect();
+        assert!(
+            to_officer.iter().any(|text| text.contains("Срок близок или пропущен") && text.contains("/staff/assignments/")),
+            "the officer's deadline reminder, with where to open it: {to_officer:?}"
+        );
+        assert!(mails.iter().any(|(to, _)| to == &["supervisor@center.test.invalid"]), "the regional supervisor's escalation");
+        assert!(mails.iter().all(|(_, data)| !body_of(data).contains("secret detail")), "no personal field in a mail");
+        let sink = std::fs::read_to_string(app.config.data_dir.join("outbox/notices.jsonl")).unwrap_or_default();
+        assert_eq!(sink.lines().count() + mails.len(), 10, "what has no address is kept in the sink, not lost");
+        app
+    }})
     .await;
 }

@@ -7,7 +7,7 @@ use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode, header};
 use domain::clock::Clock;
 use http_body_util::BodyExt;
-use serde_json::Value;
+use serde_json::{Value, json};
 use server::config::Config;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -149,6 +149,7 @@ impl TestApp {
             agency_id: agency.map(str::to_owned),
             institution_id: institution.map(str::to_owned),
             password: PASSWORD.into(),
+            email: None,
         };
         server::service::accounts::create_user(&self.state, None, new).await.expect("a test account");
         self.sign_in(login, PASSWORD).await.expect("a session")
@@ -254,4 +255,15 @@ pub fn text_of(html: &str, id: &str) -> String {
     let marker = format!("id=\"{id}\">");
     let start = html.find(&marker).unwrap_or_else(|| panic!("no #{id} in the page")) + marker.len();
     html[start..].split('<').next().unwrap().trim().to_owned()
+}
+
+/// A valid action report (synthetic).
+pub fn report() -> Value {
+    json!({"actions": [{"kind": "home_visit"}, {"kind": "protective_order", "number": "PO-2026-0042", "issued_on": "2026-11-25", "term_days": 30}],
+        "results": "Synthetic: the family was visited; a protective order was issued.", "follow_up_on": "2026-12-10"})
+}
+
+/// Takes a step of an agency's assignment through the API.
+pub async fn step(app: &TestApp, who: &Session, id: &str, agency: &str, step: &str, body: Value) -> Answer {
+    app.json_as(who, "POST", &format!("/api/v1/complaints/{id}/assignments/{agency}/{step}"), &body).await
 }
