@@ -217,3 +217,80 @@ async fn without_a_webhook_notices_go_by_mail_to_the_people_who_gave_an_address(
     }})
     .await;
 }
+
+/// A complaint whose reporter gave a phone, consented to contact, and said whether it is safe.
+async fn complaint_with_phone(app: &TestApp, safe: bool) -> String {
+    let body = json!({"channel": "phone", "region": "KZ-75", "language": "kk", "narrative": "Synthetic: shouting at night",
+        "categories": ["family_household_offence"], "victims": [{"age": 30, "sex": "female"}],
+        "reporter": {"anonymous": false, "name": "Synthetic Reporter", "phone": "+77000000042", "relation": "self",
+            "consent_to_contact": true, "safe_to_contact": safe}});
+    let receipt = app.staff_post_complaint(&body).await;
+    assert_eq!(receipt.status, StatusCode::CREATED, "{}", receipt.body);
+    receipt.json()["id"].as_str().unwrap().to_owned()
+}
+
+/// Acknowledged, reported, accepted and closed by the police: the complaint closes.
+async fn close(app: &TestApp, officer: &Session, operator: &Session, id: &str) {
+    for (who, name, body) in [
+        (officer, "acknowledge", json!({})),
+        (officer, "submit_report", json!({"report": report()})),
+        (operator, "accept", json!({})),
+        (operator, "close", json!({})),
+    ] {
+        let answer = step(app, who, id, POLICE, name, body).await;
+        assert_eq!(answer.status, StatusCode::OK, "{name}: {}", answer.body);
+    }
+}
+
+/// A local SMS gateway: keeps each posted JSON body.
+async fn start_sms_gateway() -> (String, Arc<Mutex<Vec<serde_json::Value>>>) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let kept = seen.clone();
+    let handler = move |headers: HeaderMap, body: String| {
+        let kept = kept.clone();
+        async move {
+            assert_eq!(headers.get("authorization").unwrap(), "Bearer sms-test-token");
+            kept.lock().unwrap().push(serde_json::from_str(&body).unwrap());
+            StatusCode::OK
+        }
+    };
+    let app = axum::Router::new().route("/send", axum::routing::post(handler));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/send", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, seen)
+}
+
+#[tokio::test]
+async fn a_reporter_gets_an_sms_of_news_only_with_consent_and_a_safe_to_contact_mark() {
+    let (gateway, sent) = start_sms_gateway().await;
+    let with_gateway = || Config { sms_url: Some(gateway.clone()), sms_token: Some("sms-test-token".into()), ..config() };
+    on_each_backend("delivery_sms", with_gateway, |app| {
+        let sent = sent.clone();
+        async move {
+            sent.lock().unwrap().clear();
+            let officer = app.sign_in_as("police.sms", "agency_officer", Some(POLICE), None).await;
+            let operator = app.sign_in_as("operator.sms", "operator", None, None).await;
+            let safe = complaint_with_phone(&app, true).await;
+            let unsafe_to_contact = complaint_with_phone(&app, false).await;
+            close(&app, &officer, &operator, &safe).await;
+            close(&app, &officer, &operator, &unsafe_to_contact).await;
+
+            let queued = store::outbox::list(&app.db, None, 100).await.unwrap();
+            let to_reporters: Vec<_> = queued.iter().filter(|m| m.recipient.starts_with("reporter:")).collect();
+            assert_eq!(to_reporters.len(), 1, "only the reporter who said contact is safe");
+            assert_eq!(to_reporters[0].recipient, format!("reporter:{safe}"));
+            assert!(!to_reporters[0].payload.contains("+7700"), "the number is not copied into the outbox");
+
+            server::delivery::deliver_due(&app.state).await.unwrap();
+            let sent = sent.lock().unwrap().clone();
+            assert_eq!(sent.len(), 1, "{sent:?}");
+            assert_eq!(sent[0]["to"], "+77000000042");
+            let text = sent[0]["text"].as_str().unwrap();
+            assert!(text.contains("жаңалық бар"), "in the reporter's language: {text}");
+            assert!(!text.contains("Synthetic") && !text.to_lowercase().contains("violence"), "neutral words only: {text}");
+            app
+        }
+    })
+    .await;
+}
