@@ -145,7 +145,14 @@ pub async fn notice_emails(db: &Db, roles: &[StaffRole], agency_id: Option<&str>
 }
 
 /// Sets (or clears) where an account gets notices by mail, audited.
-pub async fn set_email(db: &Db, key: &ChainKey, id: Uuid, email: Option<&str>, at: OffsetDateTime, event: AuditEntry) -> Result<()> {
+pub async fn set_email(
+    db: &Db,
+    key: &ChainKey,
+    id: Uuid,
+    email: Option<&str>,
+    at: OffsetDateTime,
+    event: AuditEntry,
+) -> Result<()> {
     audited!(db, key, std::slice::from_ref(&event), tx => {
         sqlx::query("UPDATE users SET email = $2, updated_at = $3 WHERE id = $1")
             .bind(id)

@@ -103,9 +103,8 @@ fn target(url: &str) -> Result<Target, String> {
 pub async fn post_json(tls: &Tls, url: &str, headers: &[(&str, String)], body: String) -> Result<(), String> {
     let target = target(url)?;
     let io = tls.connect(&target.host, target.port, target.secure).await?;
-    let (mut sender, connection) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(io))
-        .await
-        .map_err(|e| format!("connection: {e}"))?;
+    let (mut sender, connection) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(io)).await.map_err(|e| format!("connection: {e}"))?;
     tokio::spawn(connection);
     let mut request = hyper::Request::post(&target.path)
         .header("host", &target.authority)

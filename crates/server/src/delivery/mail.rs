@@ -87,7 +87,10 @@ pub struct Mail<'a> {
 /// Where mail goes.
 #[derive(Clone, Debug)]
 pub enum Mailer {
-    Relay { relay: Relay, from: String },
+    Relay {
+        relay: Relay,
+        from: String,
+    },
     /// The file sink: `<dir>/notices.jsonl`.
     Sink(PathBuf),
 }

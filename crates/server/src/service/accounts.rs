@@ -337,7 +337,11 @@ fn notice_email(errors: &mut Errors, raw: Option<&str>) -> Option<String> {
     let valid = email.len() <= 254
         && !email.contains(char::is_whitespace)
         && email.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty() && !domain.contains('@') && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.')
+            !local.is_empty()
+                && !domain.contains('@')
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
         });
     if !valid {
         errors.push("email", "invalid", "a mail address such as name@agency.kz");

@@ -185,7 +185,13 @@ struct AccountPage {
 }
 
 impl AccountPage {
-    async fn new(state: &AppState, staff: &StaffPage, tr: Tr, done: Option<&'static str>, errors: FieldErrors) -> Result<Self, AppError> {
+    async fn new(
+        state: &AppState,
+        staff: &StaffPage,
+        tr: Tr,
+        done: Option<&'static str>,
+        errors: FieldErrors,
+    ) -> Result<Self, AppError> {
         let role = staff.0.actor.role().map(|r| tr.t(&format!("staff-role-{}", r.as_str()))).unwrap_or_default();
         let agency = staff
             .0
@@ -197,12 +203,26 @@ impl AccountPage {
             .or_else(|| staff.0.actor.institution_id.clone())
             .unwrap_or_default();
         let email = accounts::own(state, &staff.0).await?.email.unwrap_or_default();
-        Ok(AccountPage { t: tr, csrf: staff.csrf().to_owned(), name: staff.0.display_name.clone(), role, agency, email, done, errors })
+        Ok(AccountPage {
+            t: tr,
+            csrf: staff.csrf().to_owned(),
+            name: staff.0.display_name.clone(),
+            role,
+            agency,
+            email,
+            done,
+            errors,
+        })
     }
 }
 
 /// The account page, with a confirmation or the errors of a form.
-async fn account_page(state: &AppState, staff: &StaffPage, lang: &PageLanguage, outcome: Result<&'static str, AppError>) -> Response {
+async fn account_page(
+    state: &AppState,
+    staff: &StaffPage,
+    lang: &PageLanguage,
+    outcome: Result<&'static str, AppError>,
+) -> Response {
     let (status, done, errors) = match outcome {
         Ok(done) => (StatusCode::OK, Some(done), FieldErrors::default()),
         Err(error) => match super::validation_errors(&lang.tr, &error) {

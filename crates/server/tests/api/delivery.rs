@@ -294,3 +294,76 @@ async fn a_reporter_gets_an_sms_of_news_only_with_consent_and_a_safe_to_contact_
     })
     .await;
 }
+
+/// A local HTTPS receiver with a certificate for `localhost` made here: counts the requests
+/// it answers 200. Returns its port and the certificate (PEM) to trust.
+async fn start_https_receiver() -> (u16, String, Arc<Mutex<usize>>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let made = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap();
+    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(made.signing_key.serialize_der().into());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let tls = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![made.cert.der().clone()], key)
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(tls));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let count = Arc::new(Mutex::new(0));
+    let counted = count.clone();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            let (acceptor, counted) = (acceptor.clone(), counted.clone());
+            tokio::spawn(async move {
+                // A handshake the client refuses ends here.
+                let Ok(mut tls) = acceptor.accept(stream).await else { return };
+                let mut request = Vec::new();
+                let mut buffer = [0u8; 4096];
+                while !String::from_utf8_lossy(&request).contains("}") {
+                    let n = tls.read(&mut buffer).await.unwrap_or(0);
+                    if n == 0 {
+                        return;
+                    }
+                    request.extend_from_slice(&buffer[..n]);
+                }
+                *counted.lock().unwrap() += 1;
+                tls.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n").await.unwrap();
+                tls.shutdown().await.ok();
+            });
+        }
+    });
+    (port, made.cert.pem(), count)
+}
+
+#[tokio::test]
+async fn webhooks_go_over_https_to_a_certificate_of_a_trusted_root_only() {
+    let (port, pem, count) = start_https_receiver().await;
+    let dir = std::env::temp_dir().join(format!("qorgau-ca-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let ca_file = dir.join("ca.pem");
+    std::fs::write(&ca_file, &pem).unwrap();
+    let url = format!("https://localhost:{port}/hook");
+
+    // Without the root, the certificate is refused and nothing is posted.
+    let untrusting = server::delivery::connect::Tls::new(None).unwrap();
+    let refused = server::delivery::connect::post_json(&untrusting, &url, &[], "{}".into()).await.unwrap_err();
+    assert!(refused.starts_with("TLS"), "{refused}");
+    assert_eq!(*count.lock().unwrap(), 0);
+
+    let trusting = || Config { tls_ca_file: Some(ca_file.clone()), ..config() };
+    on_each_backend("delivery_https", trusting, |app| {
+        let (count, url) = (count.clone(), url.clone());
+        async move {
+            *count.lock().unwrap() = 0;
+            escalated_complaint(&app, &url, &Receiver::default()).await;
+            let done = server::delivery::deliver_due(&app.state).await.unwrap();
+            assert_eq!((done.delivered, done.retried), (10, 0));
+            assert_eq!(*count.lock().unwrap(), 3, "the police's three notices, over TLS");
+            app
+        }
+    })
+    .await;
+    std::fs::remove_dir_all(&dir).unwrap();
+}
