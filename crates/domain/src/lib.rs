@@ -13,6 +13,7 @@ pub mod clock;
 pub mod complaint;
 pub mod data;
 pub mod error;
+mod id_number;
 pub mod ids;
 pub mod iin;
 mod input;
