@@ -17,6 +17,7 @@ mod id_number;
 pub mod ids;
 pub mod iin;
 mod input;
+pub mod institution;
 pub mod policy;
 pub mod priority;
 pub mod reference;
