@@ -10,7 +10,8 @@
 //! - digits 8–11: a serial;
 //! - digit 12: the check digit: `Σ digit[i] × i` for i = 1..11, mod 11; if that is 10, the
 //!   same with the weights 3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2; if that is 10 again, no
-//!   number with those 11 digits is valid.
+//!   number with those 11 digits is valid. A BIN ends in the same check digit; both use
+//!   the crate's `id_number` module.
 //!
 //! The check does not catch every typo. Digit 11 weighs 11 ≡ 0 (mod 11) in the first sum,
 //! so when the first sum decides, changing digit 11 leaves the number valid; and a change
@@ -22,13 +23,9 @@
 //! demos, so that no real person's number is ever needed there.
 
 use crate::complaint::Sex;
+use crate::id_number::{check_digit, check_digit_holds, digits_of};
 use std::fmt;
 use time::{Date, Month};
-
-/// The weights of the first check sum, for digits 1 to 11.
-const FIRST_WEIGHTS: [u32; 11] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
-/// The weights used when the first sum gives 10.
-const SECOND_WEIGHTS: [u32; 11] = [3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2];
 
 /// A valid IIN: 12 ASCII digits whose date, century digit and check digit all hold.
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -72,7 +69,7 @@ impl Iin {
         let digits = digits_of(&text).ok_or(IinError::Length)?;
         century_start(digits[6]).ok_or(IinError::CenturyDigit)?;
         date_of(&digits).ok_or(IinError::BirthDate)?;
-        if check_digit(&digits[..11]) != Some(digits[11]) {
+        if !check_digit_holds(&digits) {
             return Err(IinError::CheckDigit);
         }
         Ok(Iin(text))
@@ -133,12 +130,6 @@ fn strip_separators(raw: &str) -> Result<String, IinError> {
     Ok(raw.chars().filter(|c| c.is_ascii_digit()).collect())
 }
 
-/// The values of exactly 12 ASCII digits.
-fn digits_of(text: &str) -> Option<[u8; 12]> {
-    let bytes: &[u8; 12] = text.as_bytes().try_into().ok()?;
-    bytes.iter().all(u8::is_ascii_digit).then(|| bytes.map(|b| b - b'0'))
-}
-
 /// The first year of the century that digit 7 names.
 fn century_start(digit: u8) -> Option<i32> {
     (1..=6).contains(&digit).then(|| 1800 + 100 * i32::from((digit - 1) / 2))
@@ -161,17 +152,6 @@ fn date_of(digits: &[u8; 12]) -> Option<Date> {
     let year = century_start(digits[6])? + i32::from(pair(0));
     let month = Month::try_from(pair(2)).ok()?;
     Date::from_calendar_date(year, month, pair(4)).ok()
-}
-
-/// The check digit of the first 11 digits, or `None` when both sums give 10.
-fn check_digit(first11: &[u8]) -> Option<u8> {
-    [FIRST_WEIGHTS, SECOND_WEIGHTS].iter().map(|weights| remainder(first11, weights)).find(|r| *r != 10)
-}
-
-/// Σ digit × weight, mod 11.
-fn remainder(first11: &[u8], weights: &[u32; 11]) -> u8 {
-    let sum: u32 = first11.iter().zip(weights).map(|(d, w)| u32::from(*d) * w).sum();
-    (sum % 11) as u8
 }
 
 #[cfg(test)]

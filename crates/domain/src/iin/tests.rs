@@ -3,6 +3,7 @@
 //! Every number here is generated: none is a real person's.
 
 use super::*;
+use crate::id_number::{FIRST_WEIGHTS, remainder};
 use proptest::prelude::*;
 use time::Duration;
 use time::macros::date;
