@@ -25,6 +25,10 @@ code_list! {
         AssignmentStep = "assignment.step",
         /// A reminder or an escalation was queued for delivery (recipient and level in the detail).
         AssignmentNotice = "assignment.notice",
+        /// A file or a link was added as evidence to a complaint (kind and type in the detail).
+        EvidenceAdd = "evidence.add",
+        /// An evidence file was shown or downloaded.
+        EvidenceView = "evidence.view",
         SignIn = "sign_in",
         SignInFailed = "sign_in.failed",
         SignOut = "sign_out",

@@ -36,6 +36,17 @@ impl fmt::Display for ComplaintId {
     }
 }
 
+/// The id of one piece of evidence (a file or a link): a UUIDv7, made by the store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct EvidenceId(pub Uuid);
+
+impl fmt::Display for EvidenceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 /// Letters and digits that cannot be mistaken for one another when read aloud over the phone
 /// or copied by hand: no 0/O, 1/I/L, and no U.
 const ALPHABET: &[u8; 30] = b"23456789ABCDEFGHJKMNPQRSTVWXYZ";

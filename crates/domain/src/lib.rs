@@ -13,6 +13,7 @@ pub mod clock;
 pub mod complaint;
 pub mod data;
 pub mod error;
+pub mod evidence;
 mod id_number;
 pub mod ids;
 pub mod iin;

@@ -14,6 +14,7 @@ pub mod audit;
 pub mod complaints;
 mod db;
 pub mod escalation;
+pub mod evidence;
 pub mod institutions;
 pub mod outbox;
 pub mod retention;

@@ -115,7 +115,8 @@ fn finish(draft: Draft) -> Result<Keyring, KeyError> {
     Ok(Keyring { keys: draft.keys, current, index })
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Lowercase hex digits of `bytes`.
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().fold(String::with_capacity(2 * bytes.len()), |mut text, b| {
         let _ = write!(text, "{b:02x}");
         text

@@ -31,6 +31,13 @@
 //! length-prefixed kind and the normalised value. The index key **does not rotate**: a new
 //! one would change every stored index at once. Data keys rotate without touching indexes.
 //!
+//! # Files and content addresses
+//!
+//! [`Keyring::seal_bytes`] and [`Keyring::open_bytes`] seal and open bytes that are not text
+//! (evidence files) in the same format. [`Keyring::content_address`] names a file by a keyed
+//! MAC of its content under the index key (not a plain hash, which would let anyone with a
+//! copy of a known picture find out that it is stored).
+//!
 //! # The key file
 //!
 //! ```text
@@ -74,7 +81,7 @@ mod key_id;
 mod keyring;
 mod seal;
 
-pub use blind::BLIND_INDEX_LEN;
+pub use blind::{BLIND_INDEX_LEN, CONTENT_ADDRESS_LEN};
 pub use key_id::{KeyError, KeyId, LineProblem, MAX_KEY_ID_LEN};
 pub use keyring::{KEY_LEN, Keyring};
 pub use seal::{FORMAT_VERSION, OpenError, sealed_key_id};

@@ -69,10 +69,24 @@ pub fn sealed_key_id(sealed: &[u8]) -> Option<&str> {
 impl Keyring {
     /// Encrypts `plaintext` under the current key, bound to `field` (e.g. `complaints.narrative`).
     pub fn seal(&self, field: &str, plaintext: &str) -> Vec<u8> {
+        self.seal_bytes(field, plaintext.as_bytes())
+    }
+
+    /// Decrypts a value sealed for `field` under any key of the ring.
+    pub fn open(&self, field: &str, sealed: &[u8]) -> Result<String, OpenError> {
+        String::from_utf8(self.open_bytes(field, sealed)?).map_err(|error| {
+            error.into_bytes().zeroize();
+            OpenError::NotUtf8
+        })
+    }
+
+    /// [`Keyring::seal`] for bytes that are not text (files): the same format, and `context`
+    /// is the associated data as a field name is (e.g. `evidence:<address>`).
+    pub fn seal_bytes(&self, context: &str, plaintext: &[u8]) -> Vec<u8> {
         let id = self.current_id().as_str();
         let mut nonce = [0u8; NONCE_LEN];
         rand::rng().fill_bytes(&mut nonce);
-        let payload = Payload { msg: plaintext.as_bytes(), aad: field.as_bytes() };
+        let payload = Payload { msg: plaintext, aad: context.as_bytes() };
         let ciphertext = cipher(self.current_key())
             .encrypt(&XNonce::from(nonce), payload)
             .expect("XChaCha20-Poly1305 seals any value that fits in memory");
@@ -82,16 +96,13 @@ impl Keyring {
         sealed
     }
 
-    /// Decrypts a value sealed for `field` under any key of the ring.
-    pub fn open(&self, field: &str, sealed: &[u8]) -> Result<String, OpenError> {
+    /// Decrypts bytes sealed for `context` by [`Keyring::seal_bytes`] (or text sealed by
+    /// [`Keyring::seal`]) under any key of the ring.
+    pub fn open_bytes(&self, context: &str, sealed: &[u8]) -> Result<Vec<u8>, OpenError> {
         let parts = parse(sealed).ok_or(OpenError::Format)?;
         let key = self.key(parts.key_id).ok_or_else(|| OpenError::UnknownKey(known_id(parts.key_id)))?;
-        let payload = Payload { msg: parts.ciphertext, aad: field.as_bytes() };
-        let plaintext = cipher(key).decrypt(&XNonce::from(*parts.nonce), payload).map_err(|_| OpenError::Tampered)?;
-        String::from_utf8(plaintext).map_err(|error| {
-            error.into_bytes().zeroize();
-            OpenError::NotUtf8
-        })
+        let payload = Payload { msg: parts.ciphertext, aad: context.as_bytes() };
+        cipher(key).decrypt(&XNonce::from(*parts.nonce), payload).map_err(|_| OpenError::Tampered)
     }
 
     /// [`Keyring::seal`] for a value that may be absent.
@@ -250,6 +261,26 @@ mod tests {
         }
         assert!(old.is_current(&sealed_before));
         assert!(!old.is_current(b"not sealed"));
+    }
+
+    #[test]
+    fn bytes_round_trip_under_their_context_only() {
+        let ring = one_key();
+        let file = [0x89, b'P', b'N', b'G', 0x00, 0xff, 0xfe, 0x00];
+        let sealed = ring.seal_bytes("evidence:abc", &file);
+        assert_eq!(ring.open_bytes("evidence:abc", &sealed).unwrap(), file);
+        assert_eq!(ring.open_bytes("evidence:abd", &sealed), Err(OpenError::Tampered));
+        assert_eq!(ring.open("evidence:abc", &sealed), Err(OpenError::NotUtf8));
+        assert_eq!(ring.open_bytes("evidence:abc", &ring.seal_bytes("evidence:abc", &[])).unwrap(), Vec::<u8>::new());
+    }
+
+    #[test]
+    fn bytes_and_text_share_one_format() {
+        let ring = one_key();
+        let sealed = ring.seal_bytes(NARRATIVE, "текст".as_bytes());
+        assert_eq!(&sealed[..9], b"\x01\x072026-11");
+        assert_eq!(ring.open(NARRATIVE, &sealed).unwrap(), "текст");
+        assert_eq!(ring.open_bytes(NARRATIVE, &ring.seal(NARRATIVE, "текст")).unwrap(), "текст".as_bytes());
     }
 
     #[test]
