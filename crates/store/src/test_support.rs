@@ -98,3 +98,32 @@ fn log_run(backend: Backend, test: &str) {
         let _ = f.write_all(format!("{} {test}\n", backend.name()).as_bytes());
     }
 }
+
+/// A stored-complaint record made from a complaint's JSON (e.g. `domain::synthetic::complaint_json`)
+/// at `at`, assessed with `reference`; ids and tracking code follow from `seed`.
+pub fn record_from(
+    body: &serde_json::Value,
+    seed: u64,
+    at: time::OffsetDateTime,
+    reference: &domain::reference::Reference,
+) -> crate::complaints::NewRecord {
+    let complaint = domain::complaint::ComplaintInput::from_json(body.to_string().as_bytes())
+        .expect("a JSON object")
+        .validate(at, &reference.taxonomy)
+        .expect("a valid complaint");
+    let assessment = domain::assessment::Assessment::of(reference, &complaint, &complaint.categories, &complaint.answers, at);
+    let mut random = [0u8; 10];
+    random[2..].copy_from_slice(&seed.to_be_bytes());
+    crate::complaints::NewRecord {
+        id: domain::ids::ComplaintId::new(at, random),
+        tracking_code: domain::ids::TrackingCode::from_random(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15)),
+        status_pin_hash: vec![seed as u8; 32],
+        received_at: at,
+        complaint,
+        assessment,
+        reference_version: reference.version().to_owned(),
+        idempotency: None,
+        institution_id: None,
+        created_by: domain::audit::AuditActor::system(),
+    }
+}

@@ -1,11 +1,9 @@
 //! Evidence files and links, on every backend this machine offers (SQLite always; PostgreSQL
 //! when `QORGAU_TEST_POSTGRES_URL` is set).
 
-use domain::assessment::Assessment;
 use domain::audit::{ActorType, AuditActor};
-use domain::complaint::ComplaintInput;
 use domain::evidence::{EvidenceLinkInput, MediaType};
-use domain::ids::{ComplaintId, EvidenceId, TrackingCode};
+use domain::ids::{ComplaintId, EvidenceId};
 use domain::reference::Reference;
 use std::future::Future;
 use std::path::{Path, PathBuf};
@@ -54,25 +52,8 @@ async fn two_complaints(db: &Db, keys: &Arc<Keys>) -> ([ComplaintId; 2], String)
     let mut ids = Vec::new();
     let mut agency_id = None;
     for seed in [1u64, 2] {
-        let body = domain::synthetic::complaint_json(seed, None);
-        let complaint =
-            ComplaintInput::from_json(body.to_string().as_bytes()).unwrap().validate(AT, &reference.taxonomy).unwrap();
-        let assessment = Assessment::of(&reference, &complaint, &complaint.categories, &complaint.answers, AT);
-        agency_id = agency_id.or_else(|| assessment.assignments.first().map(|a| a.agency_id.clone()));
-        let mut random = [0u8; 10];
-        random[2..].copy_from_slice(&seed.to_be_bytes());
-        let record = store::complaints::NewRecord {
-            id: ComplaintId::new(AT, random),
-            tracking_code: TrackingCode::from_random(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15)),
-            status_pin_hash: vec![1; 32],
-            received_at: AT,
-            complaint,
-            assessment,
-            reference_version: reference.version().to_owned(),
-            idempotency: None,
-            institution_id: None,
-            created_by: AuditActor::system(),
-        };
+        let record = store::test_support::record_from(&domain::synthetic::complaint_json(seed, None), seed, AT, &reference);
+        agency_id = agency_id.or_else(|| record.assessment.assignments.first().map(|a| a.agency_id.clone()));
         ids.push(record.id);
         writer.write(record).await.unwrap();
     }

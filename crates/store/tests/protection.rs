@@ -2,8 +2,7 @@
 //! sessions and tokens; on every backend this machine offers.
 
 use domain::audit::{AuditAction, AuditActor, AuditEntry};
-use domain::complaint::{ComplaintInput, Reporter};
-use domain::ids::{ComplaintId, TrackingCode};
+use domain::complaint::Reporter;
 use domain::policy::{Permission, StaffRole};
 use domain::reference::Reference;
 use store::audit::{self, AuditFilter, BrokenLink};
@@ -43,22 +42,7 @@ fn record(seed: u64) -> NewRecord {
         "perpetrators": [{"relation": "father", "sex": "male", "name": "Synthetic Perpetrator Testov"}],
         "address": ADDRESS,
     });
-    let complaint = ComplaintInput::from_json(body.to_string().as_bytes()).unwrap().validate(AT, &reference.taxonomy).unwrap();
-    let assessment = domain::assessment::Assessment::of(&reference, &complaint, &complaint.categories, &complaint.answers, AT);
-    let mut random = [0u8; 10];
-    random[2..].copy_from_slice(&seed.to_be_bytes());
-    NewRecord {
-        id: ComplaintId::new(AT, random),
-        tracking_code: TrackingCode::from_random(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15)),
-        status_pin_hash: vec![1; 32],
-        received_at: AT,
-        complaint,
-        assessment,
-        reference_version: reference.version().to_owned(),
-        idempotency: None,
-        institution_id: None,
-        created_by: AuditActor::system(),
-    }
+    store::test_support::record_from(&body, seed, AT, &reference)
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {

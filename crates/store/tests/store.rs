@@ -1,8 +1,7 @@
 //! The store on every backend this machine offers (SQLite always; PostgreSQL when
 //! `QORGAU_TEST_POSTGRES_URL` is set).
 
-use domain::assessment::Assessment;
-use domain::complaint::{Channel, ComplaintInput, Status};
+use domain::complaint::{Channel, Status};
 use domain::ids::{ComplaintId, TrackingCode};
 use domain::reference::Reference;
 use domain::region::Region;
@@ -34,24 +33,7 @@ fn reference() -> &'static Reference {
 }
 
 fn record(seed: u64, at: OffsetDateTime, channel: Option<Channel>) -> NewRecord {
-    let body = domain::synthetic::complaint_json(seed, channel);
-    let reference = reference();
-    let complaint = ComplaintInput::from_json(body.to_string().as_bytes()).unwrap().validate(at, &reference.taxonomy).unwrap();
-    let assessment = Assessment::of(reference, &complaint, &complaint.categories, &complaint.answers, at);
-    let mut random = [0u8; 10];
-    random[2..].copy_from_slice(&seed.to_be_bytes());
-    NewRecord {
-        id: ComplaintId::new(at, random),
-        tracking_code: TrackingCode::from_random(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15)),
-        status_pin_hash: vec![seed as u8; 32],
-        received_at: at,
-        complaint,
-        assessment,
-        reference_version: reference.version().to_owned(),
-        idempotency: None,
-        institution_id: None,
-        created_by: domain::audit::AuditActor::system(),
-    }
+    store::test_support::record_from(&domain::synthetic::complaint_json(seed, channel), seed, at, reference())
 }
 
 #[tokio::test]

@@ -23,7 +23,7 @@ pub trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
 impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
 
 /// The TLS client configuration: which roots are trusted.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct Tls {
     config: Arc<rustls::ClientConfig>,
 }
