@@ -48,6 +48,8 @@ code_list! {
         AuditView = "audit.view",
         AuditExport = "audit.export",
         KeysRotate = "keys.rotate",
+        /// The registry of institutions imported (counts in the detail).
+        InstitutionsImport = "institutions.import",
     }
 }
 

@@ -136,6 +136,8 @@ pub enum Action<'a> {
     ManageUsers,
     /// Issue and revoke agency systems' API tokens.
     ManageTokens,
+    /// Import and correct the registry of educational institutions.
+    ManageInstitutions,
     /// Change one's own password, sign out.
     ManageOwnAccount,
     /// See an agency's inbox of assignments (the grant's scope names the agency).
@@ -210,7 +212,7 @@ fn decide_for_role(actor: &Actor, role: StaffRole, action: &Action) -> Result<Gr
     use StaffRole::*;
     match (role, action) {
         (_, Action::ManageOwnAccount) => not_records(),
-        (Administrator, Action::ManageUsers | Action::ManageTokens) => not_records(),
+        (Administrator, Action::ManageUsers | Action::ManageTokens | Action::ManageInstitutions) => not_records(),
         (Auditor, Action::ReadAudit | Action::ExportAudit) => not_records(),
         (Supervisor | AgencyHead | Analyst, Action::ViewStatistics) => statistics(actor, role),
         (Operator | Supervisor, Action::SubmitComplaint(_)) => everything(),

@@ -30,7 +30,10 @@ pub async fn run(mut config: Config, count: u32) -> anyhow::Result<()> {
             let receipt = complaints::submit(&state, input, body.as_bytes(), &Caller::Staff(operator.clone()), None).await?;
             example.get_or_insert(receipt);
         }
-        password = Some(demo_accounts(&state).await?);
+        let schools = domain::institution::synthetic(&state.reference.agencies);
+        store::institutions::upsert_many(&db, &schools, time::OffsetDateTime::now_utc()).await?;
+        let school = schools.iter().find(|s| s.region.code == "KZ-75" && s.kind == domain::institution::InstitutionKind::School);
+        password = Some(demo_accounts(&state, school.map(|s| s.bin.to_string())).await?);
     }
     let url = format!("http://{}", config.bind);
     println!("\nQorgau demo — synthetic data only, in {}", config.data_dir.display());
@@ -67,7 +70,7 @@ const DEMO_ACCOUNTS: &[(&str, &str, Option<&str>)] = &[
 ];
 
 /// Creates the demo accounts with one random password, and returns it.
-async fn demo_accounts(state: &server::state::AppState) -> anyhow::Result<String> {
+async fn demo_accounts(state: &server::state::AppState, school_bin: Option<String>) -> anyhow::Result<String> {
     let password = format!("demo-{:016x}", rand::random::<u64>());
     for (login, role, agency) in DEMO_ACCOUNTS {
         let new = NewUser {
@@ -75,7 +78,8 @@ async fn demo_accounts(state: &server::state::AppState) -> anyhow::Result<String
             display_name: format!("Demo {login}"),
             role: (*role).into(),
             agency_id: agency.map(str::to_owned),
-            institution_id: (*role == "school_reporter").then(|| "school-kz-75-0001".to_owned()),
+            // A synthetic school of the demo registry (Almaty).
+            institution_id: if *role == "school_reporter" { school_bin.clone() } else { None },
             password: password.clone(),
             // The reserved `.invalid` domain: a demo notice can never reach anyone.
             email: Some(format!("{login}@demo.qorgau.invalid")),

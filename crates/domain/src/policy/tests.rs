@@ -56,6 +56,7 @@ fn each_role_reaches_only_what_its_work_needs() {
         assert_eq!(decide(&a, &Action::ReadAudit).is_ok(), audit, "{role:?} audit");
         assert_eq!(decide(&a, &Action::ExportAudit).is_ok(), audit, "{role:?} audit export");
         assert_eq!(decide(&a, &Action::ManageUsers).is_ok(), role == Administrator, "{role:?} users");
+        assert_eq!(decide(&a, &Action::ManageInstitutions).is_ok(), role == Administrator, "{role:?} institutions");
         assert!(decide(&a, &Action::ManageOwnAccount).is_ok(), "{role:?} own account");
     }
 }
@@ -105,7 +106,9 @@ fn an_agency_system_does_only_what_its_token_names() {
     let submitter = system(&[Permission::SubmitComplaints]);
     assert_eq!(decide(&submitter, &Action::ViewComplaint(OWN)), Err(Denied::Role));
     assert_eq!(decide(&submitter, &Action::ListComplaints), Err(Denied::Role));
-    for action in [Action::ViewStatistics, Action::ReadAudit, Action::ManageUsers, Action::ManageTokens] {
+    for action in
+        [Action::ViewStatistics, Action::ReadAudit, Action::ManageUsers, Action::ManageTokens, Action::ManageInstitutions]
+    {
         assert_eq!(decide(&reader, &action), Err(Denied::Role), "{action:?}");
     }
 }

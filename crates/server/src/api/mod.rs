@@ -11,6 +11,7 @@ mod complaints;
 mod errors;
 mod extract;
 mod health;
+mod institutions;
 mod reference;
 mod status;
 
@@ -53,6 +54,8 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(accounts::list_users, accounts::create_user))
         .routes(routes!(accounts::change_access))
         .routes(routes!(accounts::set_email))
+        .routes(routes!(institutions::import))
+        .routes(routes!(institutions::list))
         .routes(routes!(accounts::issue_token))
         .routes(routes!(accounts::revoke_token))
         .routes(routes!(accounts::set_webhook))
