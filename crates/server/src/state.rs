@@ -26,8 +26,6 @@ pub struct Shared {
     /// Demo mode's bootstrap token, acting as an operator. `None` outside demo mode.
     pub demo_token: Option<String>,
     pub retention_days: u32,
-    /// Where the mail sink writes notices (`<data_dir>/outbox`).
-    pub outbox_dir: std::path::PathBuf,
     /// When reminders and escalations are due.
     pub escalation: domain::assignment::escalation::Chain,
     /// How notices leave: mail relay or sink, SMS gateway or log, TLS roots.
@@ -77,7 +75,6 @@ impl AppState {
             password_cost: crate::auth::PasswordCost { memory_kib: config.password_memory_kib },
             demo_token: config.admin_token.clone().filter(|t| config.demo && !t.is_empty()),
             retention_days: config.retention_days,
-            outbox_dir: config.data_dir.join("outbox"),
             escalation: domain::assignment::escalation::Chain {
                 remind_before: time::Duration::minutes(config.remind_before_minutes.into()),
                 after_deadline: config.escalation_hours.map(|h| time::Duration::hours(h.into())),

@@ -99,6 +99,12 @@ fn target(url: &str) -> Result<Target, String> {
     Ok(Target { secure, host, port, authority: authority.as_str().to_owned(), path })
 }
 
+/// Checks that `url` is an `http://` or `https://` address with a host (what a webhook or a
+/// gateway must be), naming the problem.
+pub fn check_url(url: &str) -> Result<(), String> {
+    target(url).map(|_| ())
+}
+
 /// Posts `body` (JSON) to `url` with `headers`; `Ok` only for a 2xx answer.
 pub async fn post_json(tls: &Tls, url: &str, headers: &[(&str, String)], body: String) -> Result<(), String> {
     let target = target(url)?;

@@ -84,28 +84,26 @@ pub struct Mail<'a> {
     pub body: &'a str,
 }
 
-/// Where mail goes.
+/// Where mail goes: the relay, if one is configured, for a notice with addresses; the file
+/// sink (`<sink>/notices.jsonl`) for the rest, so that no notice is dropped.
 #[derive(Clone, Debug)]
-pub enum Mailer {
-    Relay {
-        relay: Relay,
-        from: String,
-    },
-    /// The file sink: `<dir>/notices.jsonl`.
-    Sink(PathBuf),
+pub struct Mailer {
+    /// The relay and the sender's address.
+    pub relay: Option<(Relay, String)>,
+    pub sink: PathBuf,
 }
 
 impl Mailer {
     pub async fn send(&self, tls: &Tls, mail: &Mail<'_>, sink_line: &str) -> Result<(), String> {
-        match self {
-            Mailer::Relay { relay, from } => send_smtp(tls, relay, from, mail).await,
-            Mailer::Sink(dir) => append_line(dir, sink_line),
+        match &self.relay {
+            Some((relay, from)) if !mail.to.is_empty() => send_smtp(tls, relay, from, mail).await,
+            _ => append_line(&self.sink, sink_line),
         }
     }
 }
 
 /// Appends one JSON line to the sink.
-pub fn append_line(dir: &Path, line: &str) -> Result<(), String> {
+fn append_line(dir: &Path, line: &str) -> Result<(), String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("sink: {e}"))?;
     let path = dir.join("notices.jsonl");
     let mut file = std::fs::OpenOptions::new().create(true).append(true).open(&path).map_err(|e| format!("sink: {e}"))?;

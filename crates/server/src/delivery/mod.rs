@@ -44,15 +44,13 @@ pub struct Senders {
 impl Senders {
     /// As configured; a bad relay address or roots file is named.
     pub fn from_config(config: &Config) -> Result<Senders, String> {
-        let mail = match &config.smtp_url {
-            Some(url) => Mailer::Relay { relay: Relay::parse(url)?, from: config.mail_from.clone() },
-            None => Mailer::Sink(config.data_dir.join("outbox")),
-        };
+        let relay = config.smtp_url.as_deref().map(Relay::parse).transpose()?;
+        let mail = Mailer { relay: relay.map(|r| (r, config.mail_from.clone())), sink: config.data_dir.join("outbox") };
         let sms = match &config.sms_url {
-            Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
+            Some(url) => {
+                connect::check_url(url).map_err(|e| format!("QORGAU_SMS_URL: {e}"))?;
                 SmsSender::Gateway { url: url.clone(), token: config.sms_token.clone() }
             }
-            Some(_) => return Err("QORGAU_SMS_URL: an https:// address".into()),
             None => SmsSender::Log,
         };
         Ok(Senders { tls: Tls::new(config.tls_ca_file.as_deref())?, mail, sms })
@@ -118,18 +116,10 @@ async fn send(state: &AppState, message: &Message) -> Result<(), String> {
         "agency" | "prosecutor" => &[StaffRole::AgencyOfficer, StaffRole::AgencyHead],
         _ => &[StaffRole::Supervisor],
     };
-    let to = match &agency {
-        Some(agency) => store::users::notice_emails(&state.db, roles, Some(agency)).await,
-        None => store::users::notice_emails(&state.db, roles, None).await,
-    }
-    .map_err(|e| e.to_string())?;
-    let sink_line = body(message);
-    if to.is_empty() {
-        return mail::append_line(&state.outbox_dir, &sink_line);
-    }
+    let to = store::users::notice_emails(&state.db, roles, agency.as_deref()).await.map_err(|e| e.to_string())?;
     let (subject, text) = notice_text(state, message);
     let mail = Mail { id: message.id, to: &to, subject: &subject, body: &text };
-    state.senders.mail.send(&state.senders.tls, &mail, &sink_line).await
+    state.senders.mail.send(&state.senders.tls, &mail, &body(message)).await
 }
 
 /// A notice's subject and text, in Kazakh, Russian and English (staff read all three), with

@@ -444,8 +444,7 @@ pub async fn set_webhook(state: &AppState, staff: &Staff, agency_id: &str, url: 
         return Err(Error::NotFound.into());
     }
     let url = url.trim();
-    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
-    let valid = rest.is_some_and(|rest| !rest.is_empty() && !rest.contains(char::is_whitespace));
+    let valid = crate::delivery::connect::check_url(url).is_ok() && !url.contains(char::is_whitespace);
     if !valid || url.len() > 500 {
         errors.push("url", "invalid", "an https:// (or http://) address of the agency's system (up to 500 characters)");
     }
