@@ -86,3 +86,16 @@ pub(crate) fn present(value: Option<Value>) -> Option<Value> {
         v => v,
     }
 }
+
+/// Reads a request body into an input of loose fields. A body that is not a JSON object is one
+/// field error (`body`). One pass on the usual path; only a body that fails is looked at again,
+/// to say why.
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, crate::Error> {
+    serde_json::from_slice(body).map_err(|_| {
+        let (code, message) = match serde_json::from_slice::<Value>(body) {
+            Ok(_) => ("expected_object", "the body must be a JSON object"),
+            Err(_) => ("invalid_json", "the body is not valid JSON"),
+        };
+        crate::Error::Validation(vec![crate::FieldError::new("body", code, message)])
+    })
+}

@@ -24,6 +24,7 @@ pub mod priority;
 pub mod reference;
 pub mod region;
 pub mod routing;
+pub mod school;
 pub mod synthetic;
 pub mod taxonomy;
 pub mod triage;

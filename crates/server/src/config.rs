@@ -57,6 +57,14 @@ pub struct Config {
     pub public_burst: u32,
     /// `QORGAU_PUBLIC_PER_MINUTE`: how fast that allowance comes back.
     pub public_per_minute: u32,
+    /// `QORGAU_SCHOOL_REPORT_LIMIT_HOURS`: a school's report made later than this after the
+    /// school learned of the event is flagged late in the figures.
+    pub school_report_limit_hours: u32,
+    /// `QORGAU_QR_BURST`, `QORGAU_QR_PER_MINUTE`: reports through one institution's QR code at
+    /// once, and how fast that allowance comes back. Past it, the form asks a question a child
+    /// can answer; no report is turned away.
+    pub qr_burst: u32,
+    pub qr_per_minute: u32,
     /// `QORGAU_SMTP_URL`: the mail relay for staff notices, `smtp://host:port` (inside a
     /// closed network) or `smtps://user:password@host:465`. Without it, the file sink.
     pub smtp_url: Option<String>,
@@ -93,6 +101,9 @@ impl Default for Config {
             log_format: "json".into(),
             public_burst: 30,
             public_per_minute: 10,
+            school_report_limit_hours: 24,
+            qr_burst: 60,
+            qr_per_minute: 2,
             smtp_url: None,
             mail_from: "qorgau@localhost".into(),
             sms_url: None,
@@ -198,6 +209,15 @@ impl Config {
         if let Some(n) = number("QORGAU_PUBLIC_PER_MINUTE")? {
             self.public_per_minute = n;
         }
+        if let Some(n) = number("QORGAU_SCHOOL_REPORT_LIMIT_HOURS")? {
+            self.school_report_limit_hours = n;
+        }
+        if let Some(n) = number("QORGAU_QR_BURST")? {
+            self.qr_burst = n;
+        }
+        if let Some(n) = number("QORGAU_QR_PER_MINUTE")? {
+            self.qr_per_minute = n;
+        }
         if let Some(n) = number("QORGAU_RETENTION_DAYS")? {
             self.retention_days = n;
         }
@@ -280,6 +300,16 @@ log_format = "json"
 # answer; nobody is turned away. (Schools share one address: keep the burst generous.)
 public_burst = 30
 public_per_minute = 10
+
+# QORGAU_QR_BURST, QORGAU_QR_PER_MINUTE: reports through one school's QR code at once, and
+# how fast that comes back. Past it, the children's form asks a simple question; no report
+# is turned away.
+qr_burst = 60
+qr_per_minute = 2
+
+# QORGAU_SCHOOL_REPORT_LIMIT_HOURS: a school must report at once; a report made later than
+# this after the school learned of the event is flagged late in the figures.
+school_report_limit_hours = 24
 
 # Notices to staff and agencies. An agency with a webhook (set on /staff/admin/users) gets
 # its notices there, signed; otherwise they go by mail to the addresses its people gave.

@@ -49,7 +49,13 @@ impl Tr {
 
     /// The text of `key` with one variable.
     pub fn t1(&self, key: &str, name: &'static str, value: impl ToString) -> String {
-        let args = std::collections::HashMap::from([(name.into(), value.to_string().into())]);
+        self.tn(key, &[(name, value.to_string())])
+    }
+
+    /// The text of `key` with its variables.
+    pub fn tn(&self, key: &str, values: &[(&'static str, String)]) -> String {
+        let args: std::collections::HashMap<_, _> =
+            values.iter().map(|(name, value)| ((*name).into(), value.clone().into())).collect();
         LOCALES.lookup_with_args(self.id(), key, &args)
     }
 
@@ -141,7 +147,8 @@ mod tests {
         let sources = crate::web::TRANSLATED_SOURCES;
         let mut used = std::collections::BTreeSet::new();
         for source in sources {
-            for quoted in source.split(".t(\"").skip(1).chain(source.split(".t1(\"").skip(1)) {
+            let calls = [".t(\"", ".t1(\"", ".tn(\""];
+            for quoted in calls.iter().flat_map(|call| source.split(call).skip(1)) {
                 if let Some((key, _)) = quoted.split_once('"') {
                     used.insert(key.to_owned());
                 }

@@ -35,6 +35,10 @@ pub struct Shared {
     pub trusted_proxies: Vec<IpAddr>,
     /// Public reports per address.
     pub public_reports: Limiter<IpAddr>,
+    /// Reports through each institution's QR code (by BIN).
+    pub qr_reports: Limiter<String>,
+    /// A school's report later than this after it learned of the event is late.
+    pub school_report_limit: time::Duration,
     /// Wrong status PINs per address, and per tracking code.
     pub wrong_pins_by_address: Limiter<IpAddr>,
     pub wrong_pins_by_code: Limiter<String>,
@@ -83,6 +87,8 @@ impl AppState {
             reference: Arc::new(reference),
             trusted_proxies: config.trusted_proxies.clone(),
             public_reports: Limiter::new(config.public_burst, per_public_report),
+            qr_reports: Limiter::new(config.qr_burst, Duration::from_secs(60) / config.qr_per_minute.max(1)),
+            school_report_limit: time::Duration::hours(config.school_report_limit_hours.into()),
             wrong_pins_by_address: Limiter::new(20, PIN_WINDOW / 20),
             wrong_pins_by_code: Limiter::new(5, PIN_WINDOW / 5),
             wrong_sign_ins_by_address: Limiter::new(20, PIN_WINDOW / 20),

@@ -31,6 +31,10 @@ pub struct NewRecord {
     pub idempotency: Option<Idempotency>,
     /// The school (or other institution) whose account reported it.
     pub institution_id: Option<String>,
+    /// The institution whose QR code it came through (a child's report from a school's poster).
+    pub qr_institution: Option<String>,
+    /// What a school said beyond the complaint, when it came as a school's report.
+    pub school_report: Option<crate::schools::SchoolReportRow>,
     /// Who registered it, for the audit event written with it.
     pub created_by: domain::audit::AuditActor,
 }
@@ -86,14 +90,14 @@ const COMPLAINT_COLUMNS: &str = "id, tracking_code, status_pin_hash, channel, re
      language, narrative, status, reporter_anonymous, reporter_name, reporter_phone, reporter_relation, \
      reporter_consent_to_contact, reporter_safe_to_contact, reporter_safe_contact_time, idempotency_key, request_hash, \
      risk_level, risk_computed, priority, triage, reference_version, reporter_phone_index, institution_id, \
-     address, reporter_iin, reporter_iin_index";
+     address, reporter_iin, reporter_iin_index, qr_institution";
 
 /// The columns of a complaint as read back (a macro, so that queries stay literal strings).
 macro_rules! select_complaint {
     () => {
         "SELECT id, tracking_code, channel, received_at, updated_at, region, locality, language, narrative, priority, triage, \
      status, reporter_anonymous, reporter_name, reporter_phone, reporter_relation, reporter_consent_to_contact, \
-     reporter_safe_to_contact, reporter_safe_contact_time, reporter_iin, address, institution_id FROM complaints"
+     reporter_safe_to_contact, reporter_safe_contact_time, reporter_iin, address, institution_id, qr_institution FROM complaints"
     };
 }
 
@@ -165,9 +169,13 @@ where
             .push_bind(r.institution_id.clone())
             .push_bind(seal.opt("address", c.address.as_deref()))
             .push_bind(seal.opt("reporter_iin", contact.iin.as_deref()))
-            .push_bind(contact.iin.as_deref().map(|i| keys.fields.blind_index(IIN, i)));
+            .push_bind(contact.iin.as_deref().map(|i| keys.fields.blind_index(IIN, i)))
+            .push_bind(r.qr_institution.clone());
     });
     q.build().execute(&mut **tx).await?;
+
+    let schools: Vec<_> = records.iter().filter_map(|r| r.school_report.as_ref().map(|s| (r.id, r.received_at, s))).collect();
+    crate::schools::insert_all(tx, keys, &schools).await?;
 
     let victims: Vec<_> =
         records.iter().flat_map(|r| r.complaint.victims.iter().enumerate().map(move |(i, v)| (r.id, i, v))).collect();
@@ -309,6 +317,7 @@ struct ComplaintRow {
     reporter_iin: Option<Vec<u8>>,
     address: Option<Vec<u8>>,
     institution_id: Option<String>,
+    qr_institution: Option<String>,
     priority: String,
     triage: String,
 }
@@ -507,6 +516,7 @@ fn complaint(keys: &Keys, row: ComplaintRow, people: People) -> Result<Complaint
             answers: triage.answers(),
         },
         institution_id: row.institution_id,
+        qr_institution: row.qr_institution,
         priority: code(&row.priority, Priority::parse)?,
         risk: triage.risk,
         assignments: people.assignments,

@@ -162,3 +162,21 @@ fn bindings(filter: &Filter) -> (Option<&'static str>, Option<&'static str>, Opt
     });
     (filter.region.map(|r| r.code), filter.kind.map(InstitutionKind::as_str), pattern)
 }
+
+/// The names of the registered institutions among `bins` (unregistered ones are left out).
+pub async fn names(db: &Db, bins: &[&str]) -> Result<std::collections::BTreeMap<String, String>> {
+    let mut names = std::collections::BTreeMap::new();
+    for chunk in bins.chunks(500) {
+        let rows: Vec<(String, String)> = on_db!(db, pool => {
+            let mut q = sqlx::QueryBuilder::new("SELECT bin, name FROM institutions WHERE bin IN (");
+            let mut list = q.separated(", ");
+            for bin in chunk {
+                list.push_bind(*bin);
+            }
+            q.push(")");
+            q.build_query_as().fetch_all(pool).await?
+        });
+        names.extend(rows);
+    }
+    Ok(names)
+}

@@ -20,6 +20,7 @@ pub mod outbox;
 pub mod retention;
 pub mod rotation;
 pub mod schema;
+pub mod schools;
 pub mod sealed;
 pub mod statistics;
 pub mod test_support;

@@ -124,6 +124,8 @@ pub fn record_from(
         reference_version: reference.version().to_owned(),
         idempotency: None,
         institution_id: None,
+        qr_institution: None,
+        school_report: None,
         created_by: domain::audit::AuditActor::system(),
     }
 }

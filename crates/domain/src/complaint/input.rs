@@ -140,14 +140,7 @@ pub struct PerpetratorInput {
 impl ComplaintInput {
     /// Reads a request body. A body that is not a JSON object is one field error (`body`).
     pub fn from_json(body: &[u8]) -> Result<Self, Error> {
-        // One pass on the usual path; only a body that fails is looked at again, to say why.
-        serde_json::from_slice(body).map_err(|_| {
-            let (code, message) = match serde_json::from_slice::<Value>(body) {
-                Ok(_) => ("expected_object", "the body must be a JSON object"),
-                Err(_) => ("invalid_json", "the body is not valid JSON"),
-            };
-            Error::Validation(vec![crate::FieldError::new("body", code, message)])
-        })
+        crate::input::from_json(body)
     }
 
     /// Checks every field and builds the complaint, or reports every bad field.

@@ -118,6 +118,8 @@ pub struct Complaint {
     pub details: NewComplaint,
     /// The school (or other institution) whose account reported it.
     pub institution_id: Option<String>,
+    /// The institution whose QR code it came through (a child's report from a school's poster).
+    pub qr_institution: Option<String>,
     pub priority: crate::priority::Priority,
     pub risk: crate::assessment::RiskView,
     pub assignments: Vec<crate::assessment::AssignmentView>,

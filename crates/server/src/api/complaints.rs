@@ -64,11 +64,7 @@ pub async fn create(
         Ok(body) => body,
         Err(rejection) => return Ok(too_large_or_unreadable(rejection)),
     };
-    let key = match headers.get("idempotency-key").map(|v| v.to_str()) {
-        Some(Err(_)) => return Err(AppError::field("Idempotency-Key", "invalid", "1 to 200 visible ASCII characters")),
-        Some(Ok(key)) => Some(key),
-        None => None,
-    };
+    let key = idempotency_key(&headers)?;
     let input = ComplaintInput::from_json(&body)?;
     let receipt = service::submit(&state, input, &body, &caller, key).await?;
     let mut response = (
@@ -86,6 +82,15 @@ pub async fn create(
         response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
     }
     Ok(response)
+}
+
+/// The request's `Idempotency-Key`, if it has one (checked further by the service).
+pub(super) fn idempotency_key(headers: &HeaderMap) -> Result<Option<&str>, AppError> {
+    match headers.get("idempotency-key").map(|v| v.to_str()) {
+        Some(Err(_)) => Err(AppError::field("Idempotency-Key", "invalid", "1 to 200 visible ASCII characters")),
+        Some(Ok(key)) => Ok(Some(key)),
+        None => Ok(None),
+    }
 }
 
 fn too_large_or_unreadable(rejection: BytesRejection) -> Response {

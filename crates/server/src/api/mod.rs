@@ -13,6 +13,7 @@ mod extract;
 mod health;
 mod institutions;
 mod reference;
+mod schools;
 mod status;
 
 pub use audit::AuditParams;
@@ -56,6 +57,9 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(accounts::set_email))
         .routes(routes!(institutions::import))
         .routes(routes!(institutions::list))
+        .routes(routes!(schools::create))
+        .routes(routes!(schools::get))
+        .routes(routes!(schools::figures))
         .routes(routes!(accounts::issue_token))
         .routes(routes!(accounts::revoke_token))
         .routes(routes!(accounts::set_webhook))

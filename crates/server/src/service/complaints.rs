@@ -7,7 +7,7 @@ use crate::state::AppState;
 use domain::Error;
 use domain::assessment::{Assessment, PlannedAssignment, RiskView};
 use domain::audit::{AuditAction, AuditActor, AuditEntry};
-use domain::complaint::{Complaint, ComplaintInput, StatusView};
+use domain::complaint::{Complaint, ComplaintInput, NewComplaint, StatusView};
 use domain::ids::{ComplaintId, StatusPin, TrackingCode};
 use domain::policy::{Action, Fields, Grant, RecordScope, Scope, decide, redact};
 use domain::priority::Priority;
@@ -30,6 +30,14 @@ pub struct Receipt {
 
 const MAX_KEY_CHARS: usize = 200;
 
+/// Where a complaint came from, beyond its channel: the school whose QR code a child used, or
+/// the school report it came as. Stored in the complaint's own transaction.
+#[derive(Debug, Default)]
+pub struct Origin {
+    pub qr_institution: Option<String>,
+    pub school_report: Option<store::schools::SchoolReportRow>,
+}
+
 /// Receives a complaint: limits public callers, validates, checks the door is open to the
 /// caller, and returns once the complaint is committed. `body` is the request as sent (for
 /// idempotent retries).
@@ -40,12 +48,23 @@ pub async fn submit(
     caller: &Caller,
     idempotency_key: Option<&str>,
 ) -> Result<Receipt, AppError> {
+    submit_from(state, input, body, caller, idempotency_key, Origin::default()).await
+}
+
+/// [`submit`], with where the complaint came from.
+pub async fn submit_from(
+    state: &AppState,
+    input: ComplaintInput,
+    body: &[u8],
+    caller: &Caller,
+    idempotency_key: Option<&str>,
+    origin: Origin,
+) -> Result<Receipt, AppError> {
     if let Caller::Public { address, human_checked: false } = caller {
         state.public_reports.take(address).map_err(AppError::RateLimited)?;
     }
     let idempotency = idempotency_key.map(|key| idempotency(key, body, caller)).transpose()?;
-    let now = state.clock.now();
-    let complaint = input.validate(now, &state.reference.taxonomy)?;
+    let complaint = input.validate(state.clock.now(), &state.reference.taxonomy)?;
     let (created_by, institution_id) = match caller {
         Caller::Public { .. } if complaint.channel.is_public() => (AuditActor::public(), None),
         Caller::Public { .. } => return Err(AppError::Unauthorized),
@@ -54,6 +73,25 @@ pub async fn submit(
             (staff.audit_actor(), staff.actor.institution_id.clone())
         }
     };
+    let new = Registration { complaint, created_by, institution_id, idempotency, origin };
+    register(state, new).await
+}
+
+/// A validated complaint, ready to be assessed and stored, with who registers it.
+pub struct Registration {
+    pub complaint: NewComplaint,
+    pub created_by: AuditActor,
+    /// The institution whose account reports it.
+    pub institution_id: Option<String>,
+    pub idempotency: Option<Idempotency>,
+    pub origin: Origin,
+}
+
+/// Assesses a validated complaint (categories, risk, routing, deadlines), stores it with the
+/// writer and returns once it is committed. Callers have checked the caller may register it.
+pub async fn register(state: &AppState, new: Registration) -> Result<Receipt, AppError> {
+    let now = state.clock.now();
+    let Registration { complaint, created_by, institution_id, idempotency, origin } = new;
     let channel = complaint.channel;
     let id = ComplaintId::new(now, rand::random());
     let tracking_code = TrackingCode::from_random(rand::random());
@@ -71,6 +109,8 @@ pub async fn submit(
         complaint,
         idempotency,
         institution_id,
+        qr_institution: origin.qr_institution,
+        school_report: origin.school_report,
         created_by,
     };
     match state.writer.write(record).await? {
@@ -92,7 +132,7 @@ pub async fn submit(
 
 /// Keys are scoped to the caller, so that the public cannot collide with staff, nor one
 /// account or agency system with another.
-fn idempotency(key: &str, body: &[u8], caller: &Caller) -> Result<Idempotency, AppError> {
+pub(super) fn idempotency(key: &str, body: &[u8], caller: &Caller) -> Result<Idempotency, AppError> {
     let valid = !key.is_empty() && key.len() <= MAX_KEY_CHARS && key.bytes().all(|b| b.is_ascii_graphic());
     if !valid {
         return Err(AppError::field("Idempotency-Key", "invalid", "1 to 200 visible ASCII characters"));

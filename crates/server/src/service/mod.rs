@@ -6,6 +6,7 @@ pub mod assignments;
 pub mod audit;
 pub mod complaints;
 pub mod institutions;
+pub mod schools;
 
 use domain::audit::AuditActor;
 use domain::policy::Actor;

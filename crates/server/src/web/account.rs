@@ -103,7 +103,8 @@ pub struct SignInForm {
 /// Where each role starts.
 pub fn home_of(role: StaffRole) -> &'static str {
     match role {
-        StaffRole::Operator | StaffRole::Supervisor | StaffRole::SchoolReporter => "/staff/intake",
+        StaffRole::Operator | StaffRole::Supervisor => "/staff/intake",
+        StaffRole::SchoolReporter => "/staff/school-report",
         StaffRole::Administrator => "/staff/admin/users",
         StaffRole::Auditor => "/staff/audit",
         StaffRole::Analyst => "/staff/compliance",

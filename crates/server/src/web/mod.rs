@@ -9,6 +9,7 @@ mod account;
 mod admin;
 mod agency;
 mod report;
+mod school;
 mod staff;
 mod status;
 
@@ -46,6 +47,10 @@ pub const TRANSLATED_SOURCES: &[&str] = &[
     include_str!("account.rs"),
     include_str!("admin.rs"),
     include_str!("agency.rs"),
+    include_str!("school.rs"),
+    include_str!("../../templates/staff/school_report.html"),
+    include_str!("../../templates/staff/school_reports.html"),
+    include_str!("../../templates/staff/school_report_view.html"),
     include_str!("../../templates/staff/inbox.html"),
     include_str!("../../templates/staff/assignment.html"),
     include_str!("../../templates/staff/compliance.html"),
@@ -85,6 +90,10 @@ pub const ERROR_CODES: &[&str] = &[
     "not_allowed",
     "own_account",
     "invalid_date",
+    "expected_time",
+    "expected_date",
+    "not_collected",
+    "not_registered",
 ];
 
 /// Message keys for a field and code that deserve more than the general message.
@@ -119,6 +128,9 @@ pub fn router() -> Router<AppState> {
         .route("/staff/assignments/{id}/{agency_id}", get(agency::assignment).post(agency::take_step))
         .route("/staff/intake", get(staff::intake_form).post(staff::submit))
         .route("/staff/intake/preview", post(staff::preview))
+        .route("/staff/school-report", get(school::form).post(school::submit))
+        .route("/staff/school-reports", get(school::list))
+        .route("/staff/school-reports/{id}", get(school::view))
         .route("/assets/htmx-2.0.4.min.js", get(|| asset("text/javascript", include_str!("../../assets/htmx-2.0.4.min.js"))))
         .route("/assets/style.css", get(|| asset("text/css", include_str!("../../assets/style.css"))))
         .route("/assets/exit.js", get(|| asset("text/javascript", include_str!("../../assets/exit.js"))))
@@ -311,6 +323,8 @@ mod tests {
             keys.extend(FIELD_MESSAGES.iter().map(|k| k.to_string()));
             keys.extend(Relation::ALL.iter().map(|r| format!("relation-{}", r.as_str())));
             keys.extend(Sex::ALL.iter().map(|s| format!("sex-{}", s.as_str())));
+            keys.extend(domain::school::SchoolReportKind::ALL.iter().map(|k| format!("school-kind-{}", k.as_str())));
+            keys.extend(domain::school::MinorRole::ALL.iter().map(|r| format!("minor-role-{}", r.as_str())));
             keys.extend(
                 Status::ALL.iter().flat_map(|s| [format!("status-{}", s.as_str()), format!("status-{}-explanation", s.as_str())]),
             );
