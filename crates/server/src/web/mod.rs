@@ -8,6 +8,7 @@
 mod account;
 mod admin;
 mod agency;
+mod children;
 mod report;
 mod school;
 mod staff;
@@ -48,6 +49,11 @@ pub const TRANSLATED_SOURCES: &[&str] = &[
     include_str!("admin.rs"),
     include_str!("agency.rs"),
     include_str!("school.rs"),
+    include_str!("children.rs"),
+    include_str!("../../templates/human_check.html"),
+    include_str!("../../templates/child_start.html"),
+    include_str!("../../templates/child_help.html"),
+    include_str!("../../templates/child_form.html"),
     include_str!("../../templates/staff/school_report.html"),
     include_str!("../../templates/staff/school_reports.html"),
     include_str!("../../templates/staff/school_report_view.html"),
@@ -111,6 +117,9 @@ pub fn router() -> Router<AppState> {
         .route("/", get(home))
         .route("/report", get(report::form).post(report::submit))
         .route("/qr", get(report::form_from_qr))
+        .route("/qr/{code}", get(children::start))
+        .route("/qr/{code}/help", get(children::help))
+        .route("/qr/{code}/tell", get(children::form).post(children::submit))
         .route("/status", get(status::form).post(status::check))
         .route("/staff", get(|| async { axum::response::Redirect::to("/staff/intake") }))
         .route("/staff/sign-in", get(account::sign_in_form).post(account::sign_in))

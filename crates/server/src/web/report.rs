@@ -243,20 +243,46 @@ pub async fn submit(
     ClientAddress(address): ClientAddress,
     form: Result<Form<ReportForm>, FormRejection>,
 ) -> Response {
-    let tr = lang.tr;
     let Ok(Form(form)) = form else { return super::unreadable_form(&lang) };
+    let redisplay = |tr, form, errors, check, status| render(&lang, status, &ReportPage::new(tr, form, errors, check));
+    send(&state, &lang, address, form, Door::Form, redisplay).await
+}
+
+/// Where a public report comes in.
+pub(super) enum Door<'a> {
+    /// The report form (`/report`, `/qr`).
+    Form,
+    /// The children's form of a school's QR code.
+    Qr(&'a domain::institution::Institution),
+}
+
+/// Sends a public form's report and shows what follows: the receipt, or the form again through
+/// `redisplay` — with its errors, or with the human check when the honeypot was filled or the
+/// address (or the QR code) sent too many. Nobody's report is turned away.
+pub(super) async fn send(
+    state: &AppState,
+    lang: &PageLanguage,
+    address: std::net::IpAddr,
+    form: ReportForm,
+    door: Door<'_>,
+    redisplay: impl FnOnce(Tr, ReportForm, FieldErrors, Option<HumanCheck>, StatusCode) -> Response,
+) -> Response {
+    let tr = lang.tr;
     let tried_check = !form.check_token.is_empty();
-    let human_checked = tried_check && HumanCheck::passed(&state, &form);
+    let human_checked = tried_check && HumanCheck::passed(state, &form);
     if !form.website.is_empty() && !human_checked {
-        let check = HumanCheck::new(&state, &tr, tried_check);
-        return render(&lang, StatusCode::OK, &ReportPage::new(tr, form, FieldErrors::default(), Some(check)));
+        let check = HumanCheck::new(state, &tr, tried_check);
+        return redisplay(tr, form, FieldErrors::default(), Some(check), StatusCode::OK);
     }
     let body = form.to_json(&tr).to_string();
     let key = (!form.form_id.is_empty()).then(|| format!("form:{}", form.form_id));
     let caller = Caller::Public { address, human_checked };
-    let outcome = match ComplaintInput::from_json(body.as_bytes()) {
-        Ok(input) => service::submit(&state, input, body.as_bytes(), &caller, key.as_deref()).await,
-        Err(e) => Err(e.into()),
+    let outcome = match (ComplaintInput::from_json(body.as_bytes()), door) {
+        (Ok(input), Door::Form) => service::submit(state, input, body.as_bytes(), &caller, key.as_deref()).await,
+        (Ok(input), Door::Qr(institution)) => {
+            crate::service::schools::submit_from_qr(state, institution, input, body.as_bytes(), &caller, key.as_deref()).await
+        }
+        (Err(e), _) => Err(e.into()),
     };
     match outcome {
         Ok(receipt) => {
@@ -266,25 +292,25 @@ pub async fn submit(
                 status_pin: receipt.status_pin.as_str().to_owned(),
                 danger_now: receipt.assessment.is_some_and(|a| a.risk.hand_to_police_now),
             };
-            render(&lang, StatusCode::OK, &page)
+            render(lang, StatusCode::OK, &page)
         }
         Err(AppError::Domain(domain::Error::Validation(fields))) => {
             let errors = fields.iter().map(|f| page_error(&tr, form_field(&f.field), f.code)).collect();
-            render(&lang, StatusCode::UNPROCESSABLE_ENTITY, &ReportPage::new(tr, form, errors, None))
+            redisplay(tr, form, errors, None, StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(AppError::RateLimited(_)) => {
-            let check = HumanCheck::new(&state, &tr, tried_check);
-            render(&lang, StatusCode::OK, &ReportPage::new(tr, form, FieldErrors::default(), Some(check)))
+            let check = HumanCheck::new(state, &tr, tried_check);
+            redisplay(tr, form, FieldErrors::default(), Some(check), StatusCode::OK)
         }
         Err(AppError::Domain(domain::Error::Conflict(_))) => {
             let page = super::ErrorPage { t: tr, title: tr.t("already-sent-title"), message: tr.t("already-sent") };
-            render(&lang, StatusCode::CONFLICT, &page)
+            render(lang, StatusCode::CONFLICT, &page)
         }
         Err(error) => {
             if let AppError::Internal(e) = &error {
                 tracing::error!(error = format!("{e:#}"), "the report form failed");
             }
-            internal_error(&lang)
+            internal_error(lang)
         }
     }
 }

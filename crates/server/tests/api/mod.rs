@@ -7,7 +7,7 @@ mod delivery;
 mod institutions;
 mod law;
 mod logs;
-mod schools;
+pub mod schools;
 
 use crate::support::*;
 use axum::body::Body;

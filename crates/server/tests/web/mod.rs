@@ -2,6 +2,8 @@
 
 mod admin;
 mod agency;
+mod children;
+mod school;
 mod staff;
 
 use crate::support::*;
