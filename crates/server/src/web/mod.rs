@@ -57,6 +57,7 @@ pub const TRANSLATED_SOURCES: &[&str] = &[
     include_str!("../../templates/staff/school_report.html"),
     include_str!("../../templates/staff/school_reports.html"),
     include_str!("../../templates/staff/school_report_view.html"),
+    include_str!("../../templates/staff/school_figures.html"),
     include_str!("../../templates/staff/inbox.html"),
     include_str!("../../templates/staff/assignment.html"),
     include_str!("../../templates/staff/compliance.html"),
@@ -140,6 +141,7 @@ pub fn router() -> Router<AppState> {
         .route("/staff/school-report", get(school::form).post(school::submit))
         .route("/staff/school-reports", get(school::list))
         .route("/staff/school-reports/{id}", get(school::view))
+        .route("/staff/figures/schools", get(school::figures))
         .route("/assets/htmx-2.0.4.min.js", get(|| asset("text/javascript", include_str!("../../assets/htmx-2.0.4.min.js"))))
         .route("/assets/style.css", get(|| asset("text/css", include_str!("../../assets/style.css"))))
         .route("/assets/exit.js", get(|| asset("text/javascript", include_str!("../../assets/exit.js"))))

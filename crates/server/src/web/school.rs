@@ -355,6 +355,63 @@ fn delay_text(tr: &Tr, timeliness: Timeliness) -> String {
     tr.tn("school-delay", &[("hours", (minutes / 60).to_string()), ("minutes", (minutes % 60).to_string())])
 }
 
+/// The period and region asked for on the figures page.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct FigureQuery {
+    from: String,
+    to: String,
+    region: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/school_figures.html")]
+struct FiguresPage {
+    t: Tr,
+    csrf: String,
+    query: FigureQuery,
+    errors: FieldErrors,
+    regions: Options,
+    /// The limit in force, once figures could be shown.
+    limit_hours: Option<i64>,
+    /// (heading, rows): by region, then by institution.
+    sections: Vec<(String, Vec<service::FigureRow>)>,
+}
+
+/// Schools' reports, bullying and cyberbullying, lateness and QR reports per region and
+/// institution, for a period (analysts, supervisors; an agency head sees their region).
+pub async fn figures(
+    State(state): State<AppState>,
+    staff: StaffPage,
+    lang: PageLanguage,
+    axum::extract::Query(query): axum::extract::Query<FigureQuery>,
+) -> Response {
+    let tr = lang.tr;
+    let region = domain::region::Region::by_code(query.region.trim());
+    let asked = service::period(Some(&query.from), Some(&query.to), state.clock.now());
+    let (figures, errors) = match asked {
+        Ok(period) => match service::figures(&state, &staff.0, period, region, tr.language).await {
+            Ok(figures) => (Some(figures), FieldErrors::default()),
+            Err(AppError::Domain(domain::Error::Forbidden)) => return forbidden(&lang),
+            Err(error) => return failed(&lang, &error),
+        },
+        Err(AppError::Domain(domain::Error::Validation(fields))) => {
+            (None, fields.iter().map(|f| page_error(&tr, &f.field, f.code)).collect())
+        }
+        Err(error) => return failed(&lang, &error),
+    };
+    let regions =
+        domain::region::REGIONS.iter().map(|r| (r.code.to_owned(), r.name(tr.language).to_owned(), Some(r) == region)).collect();
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let limit_hours = figures.as_ref().map(|f| f.limit_hours);
+    let sections = match figures {
+        Some(f) => vec![(tr.t("compliance-by-region"), f.regions), (tr.t("school-figures-by-institution"), f.institutions)],
+        None => vec![],
+    };
+    let page = FiguresPage { t: tr, csrf: staff.csrf().to_owned(), query, errors, regions, limit_hours, sections };
+    render(&lang, status, &page)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

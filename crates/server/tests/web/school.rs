@@ -54,6 +54,16 @@ async fn a_school_sends_its_report_from_the_form_and_sees_it_late_and_routed() {
         fields.push(("form_id", &form_id));
         let refused = app.send(form_as("/staff/school-report", &operator, &fields)).await;
         assert_eq!(refused.status, StatusCode::FORBIDDEN, "only a school's account reports as a school");
+
+        let analyst = app.sign_in_as("analyst.form", "analyst", None, None).await;
+        let figures = app.get_as(&analyst, "/staff/figures/schools?region=KZ-75&lang=en").await;
+        assert_eq!(figures.status, StatusCode::OK, "{}", figures.body);
+        assert!(figures.body.contains("Synthetic school No. 31"), "{}", figures.body);
+        assert!(figures.body.contains("<span class=\"badge risk-immediate\">1</span>"), "one late report flagged");
+        let bad = app.get_as(&analyst, "/staff/figures/schools?from=someday").await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.body.contains("href=\"#from\""), "the error links to its field");
+        assert_eq!(app.get_as(&reporter, "/staff/figures/schools").await.status, StatusCode::FORBIDDEN);
         app
     })
     .await;
