@@ -17,6 +17,9 @@ pub async fn run(mut config: Config, count: u32) -> anyhow::Result<()> {
     let state = server::startup::state(&config, db.clone(), Arc::new(domain::clock::SystemClock))?;
     let mut example = None;
     let mut password = None;
+    // The synthetic registry is the same on every run: its first school in Almaty is the demo's.
+    let schools = domain::institution::synthetic(&state.reference.agencies);
+    let school = schools.iter().find(|s| s.region.code == "KZ-75" && s.kind == domain::institution::InstitutionKind::School);
     if store::complaints::count(&db).await? == 0 {
         let operator = Staff {
             actor: domain::policy::Actor::demo_operator(),
@@ -30,14 +33,15 @@ pub async fn run(mut config: Config, count: u32) -> anyhow::Result<()> {
             let receipt = complaints::submit(&state, input, body.as_bytes(), &Caller::Staff(operator.clone()), None).await?;
             example.get_or_insert(receipt);
         }
-        let schools = domain::institution::synthetic(&state.reference.agencies);
         store::institutions::upsert_many(&db, &schools, time::OffsetDateTime::now_utc()).await?;
-        let school = schools.iter().find(|s| s.region.code == "KZ-75" && s.kind == domain::institution::InstitutionKind::School);
         password = Some(demo_accounts(&state, school.map(|s| s.bin.to_string())).await?);
     }
     let url = format!("http://{}", config.bind);
     println!("\nQorgau demo — synthetic data only, in {}", config.data_dir.display());
     println!("  Public pages:    {url}/  (report form: {url}/report, status: {url}/status)");
+    if let Some(school) = school {
+        println!("  A school's QR:   {url}/qr/{}  (what a child sees; the `school` account belongs to it)", school.bin);
+    }
     println!("  Staff pages:     {url}/staff/sign-in");
     match &password {
         Some(p) => {
