@@ -506,7 +506,7 @@ school-report-due = Report back by
 error-expected_time = enter a date and time, like 2026-11-20 09:30
 error-expected_date = enter a date, like 2026-11-20
 error-not_collected = leave this empty: a witness's name is not collected
-error-not_registered = your institution is not in the registry yet: ask your administrator
+error-not_registered = this institution is not in the registry (an administrator imports it)
 
 ## The children's pages of a school's QR code
 child-start-title = Is someone hurting you right now?

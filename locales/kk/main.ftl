@@ -506,7 +506,7 @@ school-report-due = Шаралар туралы хабарлау мерзімі
 error-expected_time = күні мен уақытын көрсетіңіз, мысалы 2026-11-20 09:30
 error-expected_date = күнді көрсетіңіз, мысалы 2026-11-20
 error-not_collected = бос қалдырыңыз: куәлардың аты жиналмайды
-error-not_registered = сіздің ұйымыңыз әлі тізілімде жоқ: әкімшіге хабарласыңыз
+error-not_registered = бұл ұйым тізілімде жоқ (оны әкімші жүктейді)
 
 ## The children's pages of a school's QR code
 child-start-title = Сені дәл қазір біреу ренжітіп жатыр ма?

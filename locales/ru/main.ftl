@@ -506,7 +506,7 @@ school-report-due = Сообщить о мерах до
 error-expected_time = укажите дату и время, например 2026-11-20 09:30
 error-expected_date = укажите дату, например 2026-11-20
 error-not_collected = оставьте пустым: имена свидетелей не собираются
-error-not_registered = вашей организации ещё нет в реестре: обратитесь к администратору
+error-not_registered = этой организации нет в реестре (его загружает администратор)
 
 ## The children's pages of a school's QR code
 child-start-title = Тебя кто-то обижает прямо сейчас?

@@ -221,7 +221,7 @@ pub async fn create_user(state: &AppState, by: Option<&Staff>, new: NewUser) -> 
     if name.is_empty() || name.chars().count() > 200 {
         errors.push("display_name", "required", "a name of up to 200 characters");
     }
-    let access = access(state, &mut errors, &new.role, new.agency_id, new.institution_id, false);
+    let access = access(state, &mut errors, &new.role, new.agency_id, new.institution_id, false).await?;
     check_password(&mut errors, "password", &new.password);
     let email = notice_email(&mut errors, new.email.as_deref());
     errors.finish(|| ())?;
@@ -252,20 +252,21 @@ pub async fn create_user(state: &AppState, by: Option<&Staff>, new: NewUser) -> 
     Ok(user)
 }
 
-/// Reads a role and the affiliation it needs, checking the agency exists.
-fn access(
+/// Reads a role and the affiliation it needs, checking the agency exists and the institution
+/// is in the registry (a school's account belongs to a registered BIN).
+async fn access(
     state: &AppState,
     errors: &mut Errors,
     role: &str,
     agency_id: Option<String>,
     institution_id: Option<String>,
     disabled: bool,
-) -> Option<Access> {
+) -> Result<Option<Access>, AppError> {
     let blank = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     let (agency_id, institution_id) = (blank(agency_id), blank(institution_id));
     let Some(role) = StaffRole::parse(role) else {
         errors.push("role", "unknown_value", format!("expected one of: {}", StaffRole::codes()));
-        return None;
+        return Ok(None);
     };
     match (&agency_id, role.needs_agency()) {
         (None, true) => errors.push("agency_id", "required", "this role belongs to an agency"),
@@ -277,10 +278,19 @@ fn access(
     }
     match (&institution_id, role.needs_institution()) {
         (None, true) => errors.push("institution_id", "required", "this role belongs to an institution"),
+        (Some(bin), true) if !registered(state, bin).await? => {
+            errors.push("institution_id", "not_registered", "the BIN of an institution in the registry")
+        }
         (Some(_), false) => errors.push("institution_id", "not_allowed", "this role belongs to no institution"),
         _ => {}
     }
-    Some(Access { role, agency_id, institution_id, disabled })
+    Ok(Some(Access { role, agency_id, institution_id, disabled }))
+}
+
+/// Whether `bin` is a registered institution's.
+async fn registered(state: &AppState, bin: &str) -> Result<bool, AppError> {
+    let Ok(bin) = domain::institution::Bin::parse(bin) else { return Ok(false) };
+    Ok(store::institutions::get(&state.db, &bin).await?.is_some())
 }
 
 /// One's own account.
@@ -309,7 +319,7 @@ pub async fn change_access(state: &AppState, staff: &Staff, id: Uuid, change: Ac
     decide(&staff.actor, &Action::ManageUsers).map_err(Error::from)?;
     let user = users::get(&state.db, id).await?.ok_or(Error::NotFound)?;
     let mut errors = Errors::default();
-    let access = access(state, &mut errors, &change.role, change.agency_id, change.institution_id, change.disabled);
+    let access = access(state, &mut errors, &change.role, change.agency_id, change.institution_id, change.disabled).await?;
     errors.finish(|| ())?;
     let access = access.expect("no errors");
     if id == staff.actor.id() && (access.disabled || access.role != StaffRole::Administrator) {

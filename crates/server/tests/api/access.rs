@@ -8,8 +8,9 @@ use serde_json::{Value, json};
 
 const ALMATY_POLICE: &str = "kz-75-police";
 const ALMATY_FAMILY_CENTER: &str = "kz-75-family-support-center";
-const OWN_SCHOOL: &str = "school-kz-75-0007";
-const OTHER_SCHOOL: &str = "school-kz-71-0003";
+/// `Bin::synthetic(7)` and `(3)`, registered by `records`.
+const OWN_SCHOOL: &str = "000040000079";
+const OTHER_SCHOOL: &str = "000040000039";
 const PHONE_ALMATY: &str = "+77015550175";
 const PHONE_ASTANA: &str = "+77015550171";
 
@@ -42,6 +43,8 @@ struct Records {
 }
 
 async fn records(app: &TestApp) -> Records {
+    assert_eq!(register_school(app, 7, "KZ-75", "Synthetic school No. 7").await, OWN_SCHOOL);
+    assert_eq!(register_school(app, 3, "KZ-71", "Synthetic school No. 3").await, OTHER_SCHOOL);
     let own_school = app.sign_in_as("school.own", "school_reporter", None, Some(OWN_SCHOOL)).await;
     let other_school = app.sign_in_as("school.other", "school_reporter", None, Some(OTHER_SCHOOL)).await;
     let own = app.json_as(&own_school, "POST", "/api/v1/complaints", &complaint("KZ-75", "school", PHONE_ALMATY)).await;

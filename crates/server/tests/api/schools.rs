@@ -4,7 +4,6 @@
 
 use crate::support::*;
 use axum::http::StatusCode;
-use domain::institution::{Bin, Institution, InstitutionKind};
 use serde_json::{Value, json};
 
 const JUVENILE: &str = "kz-75-juvenile-inspectorate";
@@ -12,17 +11,8 @@ const EDUCATION: &str = "kz-75-education-department";
 
 /// Two synthetic schools of Almaty in the registry; their BINs.
 pub async fn register_schools(app: &TestApp) -> (String, String) {
-    let school = |serial: u32, name: &str| Institution {
-        bin: Bin::synthetic(serial).expect("a synthetic BIN"),
-        kind: InstitutionKind::School,
-        name: name.into(),
-        region: domain::region::Region::by_code("KZ-75").expect("Almaty"),
-        locality: "Almaty".into(),
-        education_department: EDUCATION.into(),
-    };
-    let schools = [school(31, "Synthetic school No. 31"), school(32, "Synthetic school No. 32")];
-    store::institutions::upsert_many(&app.db, &schools, app.state.clock.now()).await.expect("registered");
-    (schools[0].bin.to_string(), schools[1].bin.to_string())
+    let first = register_school(app, 31, "KZ-75", "Synthetic school No. 31").await;
+    (first, register_school(app, 32, "KZ-75", "Synthetic school No. 32").await)
 }
 
 /// A bullying report; the test clock is 14:00 in Almaty.
@@ -146,11 +136,15 @@ async fn a_report_with_bad_fields_is_refused_field_by_field_and_only_schools_rep
             .json_as(&operator, "POST", "/api/v1/school-reports", &school_report("bullying", "2026-11-25T12:00:00+05:00"))
             .await;
         assert_eq!(sent.status, StatusCode::FORBIDDEN, "{}", sent.body);
-        let unregistered = app.sign_in_as("school.unregistered", "school_reporter", None, Some("not-a-bin")).await;
-        let sent = app
-            .json_as(&unregistered, "POST", "/api/v1/school-reports", &school_report("bullying", "2026-11-25T12:00:00+05:00"))
-            .await;
-        assert_eq!((sent.status, sent.error_fields()), (StatusCode::UNPROCESSABLE_ENTITY, vec!["institution".to_owned()]));
+        let admin = app.sign_in_as("admin.school", "administrator", None, None).await;
+        for institution in ["not-a-bin".to_owned(), domain::institution::Bin::synthetic(99).unwrap().to_string()] {
+            let account = json!({"login": "school.unknown", "display_name": "Synthetic", "role": "school_reporter",
+                "institution_id": institution, "password": "synthetic-password-1"});
+            let refused = app.json_as(&admin, "POST", "/api/v1/users", &account).await;
+            assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+            assert_eq!(refused.error_fields(), ["institution_id"]);
+            assert!(refused.body.contains("not_registered"), "a school's account belongs to a registered institution");
+        }
         app
     })
     .await;

@@ -267,3 +267,17 @@ pub fn report() -> Value {
 pub async fn step(app: &TestApp, who: &Session, id: &str, agency: &str, step: &str, body: Value) -> Answer {
     app.json_as(who, "POST", &format!("/api/v1/complaints/{id}/assignments/{agency}/{step}"), &body).await
 }
+
+/// Registers a synthetic school (`Bin::synthetic(serial)`) of `region`; its BIN.
+pub async fn register_school(app: &TestApp, serial: u32, region: &str, name: &str) -> String {
+    let school = domain::institution::Institution {
+        bin: domain::institution::Bin::synthetic(serial).expect("a synthetic BIN"),
+        kind: domain::institution::InstitutionKind::School,
+        name: name.into(),
+        region: domain::region::Region::by_code(region).expect("a region"),
+        locality: "Synthetic town".into(),
+        education_department: format!("{}-education-department", region.to_lowercase()),
+    };
+    store::institutions::upsert_many(&app.db, std::slice::from_ref(&school), app.state.clock.now()).await.expect("registered");
+    school.bin.to_string()
+}

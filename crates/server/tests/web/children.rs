@@ -40,7 +40,7 @@ async fn a_childs_report_through_the_qr_code_carries_the_school_and_reaches_the_
         let queue = app.get_as(&operator, "/api/v1/complaints?channel=qr").await.json();
         let report = &queue["items"][0];
         assert_eq!(report["qr_institution"], school.as_str(), "{queue}");
-        assert_eq!((report["region"].clone(), report["locality"].clone()), (json!("KZ-75"), json!("Almaty")));
+        assert_eq!((report["region"].clone(), report["locality"].clone()), (json!("KZ-75"), json!("Synthetic town")));
         assert_eq!(report["reporter"]["kind"], "anonymous");
         assert_eq!(report["victims"][0]["age"], 12);
         assert_eq!(report["perpetrators"][0]["relation"], "classmate");
