@@ -8,6 +8,7 @@
 mod account;
 mod admin;
 mod agency;
+mod evidence;
 mod report;
 mod staff;
 mod status;
@@ -46,6 +47,7 @@ pub const TRANSLATED_SOURCES: &[&str] = &[
     include_str!("account.rs"),
     include_str!("admin.rs"),
     include_str!("agency.rs"),
+    include_str!("evidence.rs"),
     include_str!("../../templates/staff/inbox.html"),
     include_str!("../../templates/staff/assignment.html"),
     include_str!("../../templates/staff/compliance.html"),
@@ -85,6 +87,10 @@ pub const ERROR_CODES: &[&str] = &[
     "not_allowed",
     "own_account",
     "invalid_date",
+    "empty",
+    "too_large",
+    "unsupported_type",
+    "invalid_url",
 ];
 
 /// Message keys for a field and code that deserve more than the general message.
@@ -95,6 +101,7 @@ pub const FIELD_MESSAGES: &[&str] = &[
     "error-reporter_phone-required",
     "error-anonymous-conflict",
     "error-victim_age-conflict",
+    "error-captured_at-out_of_range",
 ];
 
 pub fn router() -> Router<AppState> {
@@ -117,6 +124,11 @@ pub fn router() -> Router<AppState> {
         .route("/staff/inbox", get(agency::inbox))
         .route("/staff/compliance", get(agency::compliance))
         .route("/staff/assignments/{id}/{agency_id}", get(agency::assignment).post(agency::take_step))
+        .route(
+            "/staff/assignments/{id}/{agency_id}/evidence",
+            post(evidence::add_file).layer(axum::extract::DefaultBodyLimit::max(crate::api::UPLOAD_BODY_LIMIT)),
+        )
+        .route("/staff/assignments/{id}/{agency_id}/links", post(evidence::add_link))
         .route("/staff/intake", get(staff::intake_form).post(staff::submit))
         .route("/staff/intake/preview", post(staff::preview))
         .route("/assets/htmx-2.0.4.min.js", get(|| asset("text/javascript", include_str!("../../assets/htmx-2.0.4.min.js"))))

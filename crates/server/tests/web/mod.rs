@@ -2,6 +2,7 @@
 
 mod admin;
 mod agency;
+mod evidence;
 mod staff;
 
 use crate::support::*;
