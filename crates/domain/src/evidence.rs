@@ -30,8 +30,9 @@ use time::{Duration, OffsetDateTime};
 /// this for the form around the file.)
 pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
 
-/// The field name of an uploaded file in validation errors.
-pub const FILE_FIELD: &str = "evidence_file";
+/// The field name of an uploaded file in validation errors (and of the file in the pages'
+/// upload form, so that an error links to its field).
+pub const FILE_FIELD: &str = "file";
 
 code_list! {
     /// What a piece of evidence is.
@@ -58,6 +59,17 @@ impl MediaType {
     /// Whether a file of this type is shown as a picture (the others are documents).
     pub fn is_image(self) -> bool {
         !matches!(self, MediaType::Pdf)
+    }
+
+    /// The usual file name extension, for a file given back as an attachment.
+    pub fn extension(self) -> &'static str {
+        match self {
+            MediaType::Png => "png",
+            MediaType::Jpeg => "jpg",
+            MediaType::Gif => "gif",
+            MediaType::Webp => "webp",
+            MediaType::Pdf => "pdf",
+        }
     }
 }
 

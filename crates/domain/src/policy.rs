@@ -149,6 +149,11 @@ pub enum Action<'a> {
     ReviewAssignment,
     /// Give an agency's assignment to one of its officers (the agency head).
     AssignOfficer { agency_id: &'a str },
+    /// List a complaint's evidence and open its files: whoever may read the complaint.
+    ViewEvidence(RecordScope<'a>),
+    /// Attach a file or a link to a complaint (`agency_id: None`) or to an agency's work on it,
+    /// for its action report (`Some`: that agency's assignment).
+    AddEvidence { record: RecordScope<'a>, agency_id: Option<&'a str> },
 }
 
 /// Which complaints a grant reaches.
@@ -230,6 +235,14 @@ fn decide_for_role(actor: &Actor, role: StaffRole, action: &Action) -> Result<Gr
         (Operator | Supervisor, Action::ReviewAssignment) => everything(),
         (AgencyHead, Action::AssignOfficer { agency_id }) => own_agency(actor, agency_id),
         (AgencyOfficer | AgencyHead | FamilySupportSpecialist, Action::ViewComplaint(record)) => agency_record(actor, record),
+        (_, Action::ViewEvidence(record)) => decide_for_role(actor, role, &Action::ViewComplaint(*record)),
+        (Operator | Supervisor, Action::AddEvidence { agency_id: None, .. }) => everything(),
+        (SchoolReporter, Action::AddEvidence { record, agency_id: None }) => {
+            decide_for_role(actor, role, &Action::ViewComplaint(*record))
+        }
+        (AgencyOfficer | AgencyHead | FamilySupportSpecialist, Action::AddEvidence { record, agency_id }) => {
+            agency_evidence(actor, record, *agency_id)
+        }
         _ => Err(Denied::Role),
     }
 }
@@ -241,6 +254,12 @@ fn decide_for_system(actor: &Actor, action: &Action) -> Result<Grant, Denied> {
         Action::ViewComplaint(record) if actor.may(Permission::ReadComplaints) => agency_record(actor, record),
         Action::ViewInbox if actor.may(Permission::ReadComplaints) || actor.may(Permission::WorkAssignments) => agency(actor),
         Action::WorkAssignment { agency_id } if actor.may(Permission::WorkAssignments) => own_agency(actor, agency_id),
+        Action::ViewEvidence(record) if actor.may(Permission::ReadComplaints) || actor.may(Permission::WorkAssignments) => {
+            agency_record(actor, record)
+        }
+        Action::AddEvidence { record, agency_id } if actor.may(Permission::WorkAssignments) => {
+            agency_evidence(actor, record, *agency_id)
+        }
         _ => Err(Denied::Role),
     }
 }
@@ -289,6 +308,17 @@ fn agency_record(actor: &Actor, record: &RecordScope) -> Result<Grant, Denied> {
         grant.fields = Fields::All;
     }
     Ok(grant)
+}
+
+/// An agency adds evidence only to its own assignment of a complaint assigned to it: not to
+/// the complaint itself (that is the contact center's), nor to another agency's work.
+fn agency_evidence(actor: &Actor, record: &RecordScope, agency_id: Option<&str>) -> Result<Grant, Denied> {
+    let grant = agency_record(actor, record)?;
+    match agency_id {
+        None => Err(Denied::Role),
+        Some(id) if actor.agency_id.as_deref() == Some(id) => Ok(grant),
+        Some(_) => Err(Denied::OutOfScope),
+    }
 }
 
 /// Whether a record lies in a scope.

@@ -170,7 +170,7 @@ pub async fn keys(config: Config, command: &KeysCommand) -> anyhow::Result<()> {
     let temporary = path.with_extension("keys.new");
     std::fs::write(&temporary, &text).with_context(|| format!("cannot write {}", temporary.display()))?;
     std::fs::rename(&temporary, &path).with_context(|| format!("cannot replace {}", path.display()))?;
-    let resealed = store::rotation::reseal_all(&db, &keys).await?;
+    let resealed = store::rotation::reseal_all(&db, &keys, &config.evidence_dir()).await?;
     println!("field key {} is current; {resealed} values re-sealed; {} keeps every key", id.as_str(), path.display());
     Ok(())
 }

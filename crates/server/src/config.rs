@@ -125,6 +125,12 @@ pub enum ConfigError {
 }
 
 impl Config {
+    /// Where evidence files are kept (sealed, by content address): `<data_dir>/evidence`.
+    /// Servers sharing one PostgreSQL must share this folder too.
+    pub fn evidence_dir(&self) -> PathBuf {
+        self.data_dir.join("evidence")
+    }
+
     /// Where replacements of the reference data are looked for.
     pub fn reference_dir(&self) -> PathBuf {
         self.reference_dir.clone().unwrap_or_else(|| self.data_dir.join("reference"))

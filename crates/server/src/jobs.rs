@@ -14,7 +14,7 @@ const EVERY: Duration = Duration::from_secs(24 * 60 * 60);
 pub async fn run_retention(state: &AppState) -> Result<usize, AppError> {
     let now = state.clock.now();
     let cutoff = now - time::Duration::days(i64::from(state.retention_days));
-    let done = store::retention::anonymize_closed(&state.db, &state.store_keys, cutoff, now).await?;
+    let done = store::retention::anonymize_closed(&state.db, &state.store_keys, &state.evidence_dir, cutoff, now).await?;
     Ok(done.len())
 }
 

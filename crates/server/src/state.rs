@@ -26,6 +26,8 @@ pub struct Shared {
     /// Demo mode's bootstrap token, acting as an operator. `None` outside demo mode.
     pub demo_token: Option<String>,
     pub retention_days: u32,
+    /// Where evidence files are kept (`<data_dir>/evidence`).
+    pub evidence_dir: std::path::PathBuf,
     /// When reminders and escalations are due.
     pub escalation: domain::assignment::escalation::Chain,
     /// How notices leave: mail relay or sink, SMS gateway or log, TLS roots.
@@ -79,6 +81,7 @@ impl AppState {
             password_cost: crate::auth::PasswordCost { memory_kib: config.password_memory_kib },
             demo_token: config.admin_token.clone().filter(|t| config.demo && !t.is_empty()),
             retention_days: config.retention_days,
+            evidence_dir: config.evidence_dir(),
             escalation: domain::assignment::escalation::Chain {
                 remind_before: time::Duration::minutes(config.remind_before_minutes.into()),
                 after_deadline: config.escalation_hours.map(|h| time::Duration::hours(h.into())),

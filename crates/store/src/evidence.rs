@@ -171,6 +171,37 @@ fn open_checked(keys: &Keys, address: &str, sealed: &[u8]) -> Result<Vec<u8>, St
     Ok(bytes)
 }
 
+/// Removes the files of `addresses` that no evidence row names any more (the same content
+/// attached to another complaint keeps its one file); returns how many were removed. Called
+/// after the rows are deleted and committed: a crash in between leaves at worst a sealed file
+/// that no row names.
+pub(crate) async fn remove_unused(db: &Db, dir: &Path, addresses: Vec<String>) -> Result<u64> {
+    let mut removed = 0;
+    for address in addresses {
+        let used: i64 = on_db!(db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM evidence WHERE address = $1")
+            .bind(&address).fetch_one(pool).await?);
+        if let (0, Some(path)) = (used, blob::path(dir, &address)) {
+            blocking(move || blob::remove(&path)).await?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+/// Seals the file of `address` anew under the current key, if it was sealed with another;
+/// returns whether it was. Rewritten whole, as [`store_file`] writes. A missing or damaged
+/// file is left as it is (it cannot be opened; [`read_file`] refuses it) and counts as not
+/// re-sealed.
+pub(crate) async fn reseal_file(keys: &Keys, dir: &Path, address: &str) -> Result<bool> {
+    let Some(path) = blob::path(dir, address) else { return Ok(false) };
+    let (sealed, path) = blocking(move || blob::read(&path).map(|bytes| (bytes, path))).await?;
+    let Some(sealed) = sealed.filter(|sealed| !keys.fields.is_current(sealed)) else { return Ok(false) };
+    let Ok(bytes) = open_checked(keys, address, &sealed) else { return Ok(false) };
+    let resealed = keys.fields.seal_bytes(&context(address), &bytes);
+    blocking(move || blob::write(&path, &resealed)).await?;
+    Ok(true)
+}
+
 fn corrupt(id: EvidenceId, what: &str) -> StoreError {
     StoreError::Corrupt(format!("the file of evidence {id} {what}"))
 }

@@ -2,6 +2,11 @@
 //! (names, phones, IINs, addresses, the narrative), what statistics need is kept (region,
 //! channel, categories, ages, risk, assignments), and each erasure is audited in its
 //! transaction.
+//!
+//! Their evidence goes too: photos and posts show the people. The rows (files' descriptions
+//! and sealed links) are deleted in the same transaction; once it has committed, each file no
+//! other row names is removed from the evidence folder (the same picture attached to a
+//! complaint still kept stays, as one file serves both).
 
 use crate::audit::append_in;
 use crate::sealed::Sealer;
@@ -10,15 +15,18 @@ use domain::audit::{AuditAction, AuditActor, AuditEntry};
 use domain::complaint::Status;
 use domain::ids::ComplaintId;
 use sqlx::QueryBuilder;
+use std::path::Path;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 const BATCH: i64 = 200;
 
-/// Erases the personal fields of complaints closed before `closed_before`; returns their ids.
+/// Erases the personal fields and the evidence of complaints closed before `closed_before`
+/// (evidence files under `evidence_dir`); returns their ids.
 pub async fn anonymize_closed(
     db: &Db,
     keys: &Keys,
+    evidence_dir: &Path,
     closed_before: OffsetDateTime,
     now: OffsetDateTime,
 ) -> Result<Vec<ComplaintId>> {
@@ -30,13 +38,16 @@ pub async fn anonymize_closed(
         if ids.is_empty() {
             break;
         }
-        erase(db, keys, &ids, now).await?;
+        let addresses = erase(db, keys, &ids, now).await?;
+        crate::evidence::remove_unused(db, evidence_dir, addresses).await?;
         done.extend(ids.into_iter().map(ComplaintId));
     }
     Ok(done)
 }
 
-async fn erase(db: &Db, keys: &Keys, ids: &[Uuid], now: OffsetDateTime) -> Result<()> {
+/// Erases one batch in one transaction; returns the content addresses of the evidence files
+/// whose rows were deleted.
+async fn erase(db: &Db, keys: &Keys, ids: &[Uuid], now: OffsetDateTime) -> Result<Vec<String>> {
     let events: Vec<_> = ids
         .iter()
         .map(|id| AuditEntry::new(now, AuditActor::system(), AuditAction::ComplaintAnonymize).on("complaint", id))
@@ -54,20 +65,32 @@ async fn erase(db: &Db, keys: &Keys, ids: &[Uuid], now: OffsetDateTime) -> Resul
             )
             .bind(id).bind(empty).bind(at).execute(&mut *tx).await?;
         }
+        let mut q = QueryBuilder::new("SELECT DISTINCT address FROM evidence WHERE address IS NOT NULL AND complaint_id IN (");
+        push_ids(&mut q, ids);
+        let addresses: Vec<String> = q.build_query_scalar().fetch_all(&mut *tx).await?;
         for update in [
+            "DELETE FROM evidence WHERE complaint_id IN (",
             "UPDATE complaint_victims SET name = NULL, iin = NULL, iin_index = NULL WHERE complaint_id IN (",
             "UPDATE complaint_perpetrators SET name = NULL WHERE complaint_id IN (",
         ] {
             let mut q = QueryBuilder::new(update);
-            let mut list = q.separated(", ");
-            for id in ids {
-                list.push_bind(*id);
-            }
-            q.push(")");
+            push_ids(&mut q, ids);
             q.build().execute(&mut *tx).await?;
         }
         append_in(&mut tx, &keys.chain, &events).await?;
         tx.commit().await?;
-    });
-    Ok(())
+        Ok(addresses)
+    })
+}
+
+/// `id, id, …)`: the end of an `IN (` list.
+fn push_ids<DB: sqlx::Database>(q: &mut QueryBuilder<DB>, ids: &[Uuid])
+where
+    for<'t> Uuid: sqlx::Encode<'t, DB> + sqlx::Type<DB>,
+{
+    let mut list = q.separated(", ");
+    for id in ids {
+        list.push_bind(*id);
+    }
+    q.push(")");
 }

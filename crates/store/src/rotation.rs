@@ -1,4 +1,7 @@
-//! Re-sealing personal values under the current field key, after a key is added.
+//! Re-sealing personal values under the current field key, after a key is added: the sealed
+//! columns of complaints and their people, evidence links, and evidence files (each file
+//! rewritten whole under its name, as `evidence::store_file` writes it, so that a crash leaves
+//! either the old sealed file or the new one).
 //!
 //! Values are read a page at a time; each one not sealed with the current key is opened with
 //! its own (old) key and sealed again with the current one. A row is updated only if one of
@@ -9,16 +12,20 @@ use crate::audit::append;
 use crate::sealed::Sealer;
 use crate::{Db, Keys, Result, on_db};
 use domain::audit::{AuditAction, AuditActor, AuditEntry};
-use domain::ids::ComplaintId;
+use domain::ids::{ComplaintId, EvidenceId};
+use std::path::Path;
 use uuid::Uuid;
 
 const PAGE: i64 = 500;
 
-/// Re-seals every personal value not sealed with the current key; returns how many.
-pub async fn reseal_all(db: &Db, keys: &Keys) -> Result<u64> {
+/// Re-seals every personal value and evidence file (under `evidence_dir`) not sealed with the
+/// current key; returns how many.
+pub async fn reseal_all(db: &Db, keys: &Keys, evidence_dir: &Path) -> Result<u64> {
     let count = complaints(db, keys).await?
         + people(db, keys, "complaint_victims", &["name", "iin"]).await?
-        + people(db, keys, "complaint_perpetrators", &["name"]).await?;
+        + people(db, keys, "complaint_perpetrators", &["name"]).await?
+        + evidence_links(db, keys).await?
+        + evidence_files(db, keys, evidence_dir).await?;
     let entry = AuditEntry::new(time::OffsetDateTime::now_utc(), AuditActor::system(), AuditAction::KeysRotate)
         .with("key_id", keys.fields.current_id().as_str())
         .with("resealed", count);
@@ -113,6 +120,44 @@ async fn people(db: &Db, keys: &Keys, table: &'static str, columns: &[&'static s
                 });
                 count += changed;
             }
+        }
+    }
+    Ok(count)
+}
+
+/// Evidence links' sealed addresses.
+async fn evidence_links(db: &Db, keys: &Keys) -> Result<u64> {
+    let mut after = Uuid::nil();
+    let mut count = 0;
+    loop {
+        let rows: Vec<(Uuid, Option<Vec<u8>>)> = on_db!(db, pool => sqlx::query_as(
+            "SELECT id, url FROM evidence WHERE id > $1 AND url IS NOT NULL ORDER BY id LIMIT $2")
+            .bind(after).bind(PAGE).fetch_all(pool).await?);
+        let Some(last) = rows.last() else { break };
+        after = last.0;
+        for (id, mut url) in rows {
+            if reseal(&Sealer::new(keys, "evidence", EvidenceId(id)), "url", &mut url, keys)? {
+                on_db!(db, pool => sqlx::query("UPDATE evidence SET url = $2 WHERE id = $1")
+                    .bind(id).bind(url).execute(pool).await.map(drop)?);
+                count += 1;
+            }
+        }
+    }
+    Ok(count)
+}
+
+/// Evidence files, each once however many rows name it.
+async fn evidence_files(db: &Db, keys: &Keys, dir: &Path) -> Result<u64> {
+    let mut after = String::new();
+    let mut count = 0;
+    loop {
+        let addresses: Vec<String> = on_db!(db, pool => sqlx::query_scalar(
+            "SELECT DISTINCT address FROM evidence WHERE address > $1 ORDER BY address LIMIT $2")
+            .bind(&after).bind(PAGE).fetch_all(pool).await?);
+        let Some(last) = addresses.last() else { break };
+        after = last.clone();
+        for address in &addresses {
+            count += u64::from(crate::evidence::reseal_file(keys, dir, address).await?);
         }
     }
     Ok(count)

@@ -273,3 +273,71 @@ async fn evidence_needs_its_complaint_and_assignment() {
     })
     .await;
 }
+
+/// Closes a complaint as of `at` (as the last lead assignment's closing does).
+async fn close(db: &Db, id: ComplaintId, at: OffsetDateTime) {
+    on_db!(db, pool => sqlx::query("UPDATE complaints SET status = 'closed', updated_at = $2 WHERE id = $1")
+        .bind(id.0).bind(at).execute(pool).await.map(drop).unwrap());
+}
+
+async fn rows(db: &Db) -> i64 {
+    on_db!(db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM evidence").fetch_one(pool).await.unwrap())
+}
+
+#[tokio::test]
+async fn retention_erases_a_closed_complaints_evidence_but_not_a_file_another_still_uses() {
+    on_each_backend("evidence_retention", |f| async move {
+        let actor = operator();
+        let (closed, open) = (attach(f.complaints[0], &actor), attach(f.complaints[1], &actor));
+        let link = EvidenceLinkInput { url: URL.into(), captured_at: AT }.validate(AT).unwrap();
+        let shared = picture("shared");
+        evidence::store_file(&f.db, &f.keys, &f.dir, &closed, MediaType::Png, &picture("own")).await.unwrap();
+        evidence::store_file(&f.db, &f.keys, &f.dir, &closed, MediaType::Png, &shared).await.unwrap();
+        evidence::add_link(&f.db, &f.keys, &closed, &link).await.unwrap();
+        let kept = evidence::store_file(&f.db, &f.keys, &f.dir, &open, MediaType::Png, &shared).await.unwrap();
+        assert_eq!(files(&f.dir).len(), 2);
+
+        close(&f.db, f.complaints[0], AT).await;
+        let later = AT + time::Duration::days(400);
+        let erased = store::retention::anonymize_closed(&f.db, &f.keys, &f.dir, AT + time::Duration::days(1), later).await;
+        assert_eq!(erased.unwrap(), [f.complaints[0]]);
+
+        assert!(evidence::list_for_complaint(&f.db, &f.keys, f.complaints[0]).await.unwrap().is_empty(), "rows gone");
+        assert_eq!(rows(&f.db).await, 1);
+        let left = files(&f.dir);
+        assert_eq!(left, [blob_of(&f, kept).await], "the closed complaint's own file is removed, the shared one stays");
+        assert_eq!(evidence::read_file(&f.db, &f.keys, &f.dir, kept).await.unwrap().unwrap().1, shared);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn rotation_reseals_evidence_links_and_files_under_the_current_key() {
+    on_each_backend("evidence_rotation", |f| async move {
+        let actor = operator();
+        let link = EvidenceLinkInput { url: URL.into(), captured_at: AT }.validate(AT).unwrap();
+        let link_id = evidence::add_link(&f.db, &f.keys, &attach(f.complaints[0], &actor), &link).await.unwrap();
+        let file = store_picture(&f, "rotate").await;
+        // The same content on the other complaint: one file, re-sealed once.
+        evidence::store_file(&f.db, &f.keys, &f.dir, &attach(f.complaints[1], &actor), MediaType::Png, &picture("rotate"))
+            .await
+            .unwrap();
+        let path = blob_of(&f, file).await;
+
+        let (fields, _) = f.keys.fields.with_new_key(&vault::KeyId::new("evidence-2").unwrap()).unwrap();
+        let rotated = Keys { fields, chain: f.keys.chain.clone() };
+        let first = store::rotation::reseal_all(&f.db, &rotated, &f.dir).await.unwrap();
+        assert!(first >= 2, "at least the link and the file: {first}");
+        assert_eq!(store::rotation::reseal_all(&f.db, &rotated, &f.dir).await.unwrap(), 0, "nothing left to re-seal");
+
+        assert_eq!(vault::sealed_key_id(&std::fs::read(&path).unwrap()), Some("evidence-2"), "the file is sealed anew");
+        let url: Vec<u8> = on_db!(&f.db, pool => sqlx::query_scalar("SELECT url FROM evidence WHERE id = $1")
+            .bind(link_id.0).fetch_one(pool).await.unwrap());
+        assert_eq!(vault::sealed_key_id(&url), Some("evidence-2"));
+        assert_eq!(evidence::read_file(&f.db, &rotated, &f.dir, file).await.unwrap().unwrap().1, picture("rotate"));
+        let item = evidence::get(&f.db, &rotated, link_id).await.unwrap().unwrap();
+        assert_eq!(item.content, Content::Link { url: URL.into(), captured_at: datetime!(2026-11-25 09:00:30 UTC) });
+        assert_eq!(files(&f.dir).len(), 1, "no temporary file left behind");
+    })
+    .await;
+}

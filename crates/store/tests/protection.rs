@@ -278,8 +278,15 @@ async fn rotating_the_field_key_reseals_every_value_once() {
         let (fields, _) = test_db.keys.fields.with_new_key(&vault::KeyId::new("test-2").unwrap()).unwrap();
         let rotated = store::Keys { fields, chain: test_db.keys.chain.clone() };
         // narrative, address, name, phone; victim name and IIN; perpetrator name.
-        assert_eq!(store::rotation::reseal_all(&test_db.db, &rotated).await.unwrap(), 7);
-        assert_eq!(store::rotation::reseal_all(&test_db.db, &rotated).await.unwrap(), 0, "nothing left to re-seal");
+        assert_eq!(
+            store::rotation::reseal_all(&test_db.db, &rotated, &std::env::temp_dir().join("qorgau-no-evidence")).await.unwrap(),
+            7
+        );
+        assert_eq!(
+            store::rotation::reseal_all(&test_db.db, &rotated, &std::env::temp_dir().join("qorgau-no-evidence")).await.unwrap(),
+            0,
+            "nothing left to re-seal"
+        );
         let narratives: Vec<Vec<u8>> =
             on_db!(&test_db.db, pool => sqlx::query_scalar("SELECT narrative FROM complaints").fetch_all(pool).await.unwrap());
         assert!(narratives.iter().all(|n| vault::sealed_key_id(n) == Some("test-2")));

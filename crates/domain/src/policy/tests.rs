@@ -154,3 +154,64 @@ fn only_an_agency_head_gives_assignments_to_its_own_officers() {
         assert!(!assign(role, OWN_AGENCY), "{role:?}");
     }
 }
+
+/// Who may see a complaint's evidence, and who may add to it (and to which assignment).
+#[test]
+fn evidence_is_seen_by_whoever_sees_the_complaint_and_added_to_ones_own_work() {
+    use StaffRole::*;
+    let view = |a: &Actor, record| decide(a, &Action::ViewEvidence(record)).is_ok();
+    let add = |a: &Actor, record, agency_id| decide(a, &Action::AddEvidence { record, agency_id }).is_ok();
+    #[rustfmt::skip]
+    let table: &[(StaffRole, bool, bool, bool, bool, bool, bool)] = &[
+        // role,                  view own, view other's, add to the complaint, to own agency's, to another agency's, add to other's record
+        (Administrator,           false, false, false, false, false, false),
+        (Operator,                true,  true,  true,  false, false, true),
+        (Supervisor,              true,  true,  true,  false, false, true),
+        (AgencyOfficer,           true,  false, false, true,  false, false),
+        (AgencyHead,              true,  false, false, true,  false, false),
+        (FamilySupportSpecialist, true,  false, false, true,  false, false),
+        (SchoolReporter,          true,  false, true,  false, false, false),
+        (Analyst,                 false, false, false, false, false, false),
+        (Auditor,                 false, false, false, false, false, false),
+    ];
+    assert_eq!(table.len(), StaffRole::ALL.len(), "every role is in the table");
+    let both = RecordScope { agencies: &[OWN_AGENCY, OTHER_AGENCY], ..OWN };
+    for &(role, own, other, complaint, own_agency, other_agency, others_record) in table {
+        let a = actor(role);
+        assert_eq!(view(&a, OWN), own, "{role:?} viewing its own record's evidence");
+        assert_eq!(view(&a, OTHER), other, "{role:?} viewing another's record's evidence");
+        assert_eq!(add(&a, OWN, None), complaint, "{role:?} adding to the complaint");
+        assert_eq!(add(&a, both, Some(OWN_AGENCY)), own_agency, "{role:?} adding to its agency's assignment");
+        assert_eq!(add(&a, both, Some(OTHER_AGENCY)), other_agency, "{role:?} adding to another agency's assignment");
+        assert_eq!(
+            add(&a, OTHER, None) || add(&a, OTHER, Some(OWN_AGENCY)),
+            others_record,
+            "{role:?} adding to another's record"
+        );
+    }
+}
+
+#[test]
+fn an_agency_adding_to_another_agencys_work_is_out_of_scope() {
+    let officer = actor(StaffRole::AgencyOfficer);
+    let both = RecordScope { agencies: &[OWN_AGENCY, OTHER_AGENCY], ..OWN };
+    let add = |record, agency_id| decide(&officer, &Action::AddEvidence { record, agency_id });
+    assert_eq!(add(both, Some(OTHER_AGENCY)), Err(Denied::OutOfScope));
+    assert_eq!(add(OTHER, Some(OWN_AGENCY)), Err(Denied::OutOfScope), "a complaint not assigned to it");
+    assert_eq!(add(both, None), Err(Denied::Role), "the complaint itself is the contact center's");
+}
+
+#[test]
+fn an_agency_system_sees_and_adds_evidence_as_its_token_allows() {
+    let reader = system(&[Permission::ReadComplaints]);
+    let worker = system(&[Permission::WorkAssignments]);
+    let submitter = system(&[Permission::SubmitComplaints]);
+    let add = |a: &Actor, record, agency_id| decide(a, &Action::AddEvidence { record, agency_id }).is_ok();
+    assert!(decide(&reader, &Action::ViewEvidence(OWN)).is_ok());
+    assert!(decide(&worker, &Action::ViewEvidence(OWN)).is_ok());
+    assert_eq!(decide(&reader, &Action::ViewEvidence(OTHER)), Err(Denied::OutOfScope));
+    assert_eq!(decide(&submitter, &Action::ViewEvidence(OWN)), Err(Denied::Role));
+    assert!(add(&worker, OWN, Some(OWN_AGENCY)));
+    assert!(!add(&worker, OWN, None) && !add(&worker, OTHER, Some(OWN_AGENCY)));
+    assert!(!add(&reader, OWN, Some(OWN_AGENCY)), "reading is not working");
+}

@@ -9,6 +9,7 @@ mod assignments;
 mod audit;
 mod complaints;
 mod errors;
+mod evidence;
 mod extract;
 mod health;
 mod institutions;
@@ -18,10 +19,12 @@ mod status;
 
 pub use audit::AuditParams;
 pub use errors::{ErrorBody, ErrorItem};
+pub use evidence::UPLOAD_BODY_LIMIT;
 pub use extract::{CSRF_HEADER, ClientAddress, OptionalStaff, SESSION_COOKIE, StaffCaller, session_cookie};
 
 use crate::state::AppState;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa_axum::router::OpenApiRouter;
@@ -48,7 +51,13 @@ impl utoipa::Modify for BearerAuth {
 
 /// The API routes and their OpenAPI document.
 pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    // Uploads alone take bodies up to a file's limit; the app's 64 KiB holds elsewhere.
+    let uploads =
+        OpenApiRouter::new().routes(routes!(evidence::upload, evidence::list)).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(uploads)
+        .routes(routes!(evidence::add_link))
+        .routes(routes!(evidence::download))
         .routes(routes!(complaints::create, complaints::list))
         .routes(routes!(complaints::get))
         .routes(routes!(complaints::search))

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod assignments;
 pub mod audit;
 pub mod complaints;
+pub mod evidence;
 pub mod institutions;
 pub mod schools;
 

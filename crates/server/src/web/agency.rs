@@ -4,6 +4,7 @@
 //! Operators review reports on the same page. Forms post the same `StepInput` as the API.
 
 use super::account::{StaffPage, csrf_refusal, forbidden};
+use super::evidence::{EvidenceForms, EvidenceLine, Holder, LinkForm};
 use super::{FieldErrors, Options, PageLanguage, render, validation_errors};
 use crate::error::AppError;
 use crate::i18n::Tr;
@@ -188,6 +189,10 @@ struct AssignmentPage {
     form: StepForm,
     errors: FieldErrors,
     notice: Option<String>,
+    evidence: Vec<EvidenceLine>,
+    /// The evidence forms, for those who may add evidence here.
+    evidence_forms: Option<EvidenceForms>,
+    link: LinkForm,
 }
 
 /// What the page shows of the complaint (already redacted for the viewer's role).
@@ -284,14 +289,32 @@ fn offers(staff: &StaffPage, assignment: &Assignment, tr: &Tr) -> Vec<StepOffer>
         .collect()
 }
 
-struct Shown {
+/// How the page is shown: after a refused form, with what it held and its errors.
+pub(super) struct Shown {
     form: StepForm,
-    errors: FieldErrors,
+    pub(super) errors: FieldErrors,
     notice: Option<String>,
-    status: StatusCode,
+    pub(super) status: StatusCode,
+    pub(super) link: LinkForm,
 }
 
-async fn assignment_page(
+impl Shown {
+    fn new(form: StepForm, errors: FieldErrors, notice: Option<String>, status: StatusCode) -> Shown {
+        Shown { form, errors, notice, status, link: LinkForm::default() }
+    }
+
+    /// A page as opened, nothing refused.
+    pub(super) fn plain() -> Shown {
+        Shown::new(StepForm::default(), FieldErrors::default(), None, StatusCode::OK)
+    }
+
+    /// After an evidence form was refused: its errors, and the link form as it was.
+    pub(super) fn refused(errors: FieldErrors, link: LinkForm) -> Shown {
+        Shown { link, ..Shown::new(StepForm::default(), errors, None, StatusCode::UNPROCESSABLE_ENTITY) }
+    }
+}
+
+pub(super) async fn assignment_page(
     state: &AppState,
     staff: &StaffPage,
     lang: &PageLanguage,
@@ -305,6 +328,11 @@ async fn assignment_page(
         Err(AppError::Domain(domain::Error::NotFound)) => return super::not_found(lang),
         Err(AppError::Domain(domain::Error::Forbidden)) => return forbidden(lang),
         Err(_) => return super::internal_error(lang),
+    };
+    let Ok((evidence, evidence_forms)) =
+        super::evidence::section(state, &staff.0, &complaint, &Holder::Assignment { agency_id: agency_id.to_owned() }, &tr).await
+    else {
+        return super::internal_error(lang);
     };
     let may = |step: Step| assignment.status.steps().contains(&step) && service::may_take(&staff.0, agency_id, step.side());
     let agency_name =
@@ -352,6 +380,9 @@ async fn assignment_page(
         form: shown_as.form,
         errors: shown_as.errors,
         notice: shown_as.notice,
+        evidence,
+        evidence_forms,
+        link: shown_as.link,
         t: tr,
     };
     render(lang, shown_as.status, &page)
@@ -364,7 +395,7 @@ pub async fn assignment(
     Path((id, agency_id)): Path<(String, String)>,
 ) -> Response {
     let Ok(id) = uuid::Uuid::parse_str(&id) else { return super::not_found(&lang) };
-    let shown_as = Shown { form: StepForm::default(), errors: FieldErrors::default(), notice: None, status: StatusCode::OK };
+    let shown_as = Shown::new(StepForm::default(), FieldErrors::default(), None, StatusCode::OK);
     assignment_page(&state, &staff, &lang, ComplaintId(id), &agency_id, shown_as).await
 }
 
@@ -388,7 +419,7 @@ pub async fn take_step(
     };
     let complaint_id = ComplaintId(uuid);
     let tr = lang.tr;
-    let shown_as = |form, errors, notice, status| Shown { form, errors, notice, status };
+    let shown_as = Shown::new;
     match service::take_step(&state, &staff.0, complaint_id, &agency_id, step, form.input(step)).await {
         Ok(_) => Redirect::to(&format!("/staff/assignments/{id}/{agency_id}?lang={}", tr.code())).into_response(),
         Err(AppError::Domain(domain::Error::Forbidden)) => forbidden(&lang),

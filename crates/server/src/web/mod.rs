@@ -9,6 +9,7 @@ mod account;
 mod admin;
 mod agency;
 mod children;
+mod evidence;
 mod report;
 mod school;
 mod staff;
@@ -58,6 +59,8 @@ pub const TRANSLATED_SOURCES: &[&str] = &[
     include_str!("../../templates/staff/school_reports.html"),
     include_str!("../../templates/staff/school_report_view.html"),
     include_str!("../../templates/staff/school_figures.html"),
+    include_str!("evidence.rs"),
+    include_str!("../../templates/staff/evidence_section.html"),
     include_str!("../../templates/staff/inbox.html"),
     include_str!("../../templates/staff/assignment.html"),
     include_str!("../../templates/staff/compliance.html"),
@@ -101,6 +104,10 @@ pub const ERROR_CODES: &[&str] = &[
     "expected_date",
     "not_collected",
     "not_registered",
+    "empty",
+    "too_large",
+    "unsupported_type",
+    "invalid_url",
 ];
 
 /// Message keys for a field and code that deserve more than the general message.
@@ -111,6 +118,7 @@ pub const FIELD_MESSAGES: &[&str] = &[
     "error-reporter_phone-required",
     "error-anonymous-conflict",
     "error-victim_age-conflict",
+    "error-captured_at-out_of_range",
 ];
 
 pub fn router() -> Router<AppState> {
@@ -136,11 +144,21 @@ pub fn router() -> Router<AppState> {
         .route("/staff/inbox", get(agency::inbox))
         .route("/staff/compliance", get(agency::compliance))
         .route("/staff/assignments/{id}/{agency_id}", get(agency::assignment).post(agency::take_step))
+        .route(
+            "/staff/assignments/{id}/{agency_id}/evidence",
+            post(evidence::add_file).layer(axum::extract::DefaultBodyLimit::max(crate::api::UPLOAD_BODY_LIMIT)),
+        )
+        .route("/staff/assignments/{id}/{agency_id}/links", post(evidence::add_link))
         .route("/staff/intake", get(staff::intake_form).post(staff::submit))
         .route("/staff/intake/preview", post(staff::preview))
         .route("/staff/school-report", get(school::form).post(school::submit))
         .route("/staff/school-reports", get(school::list))
         .route("/staff/school-reports/{id}", get(school::view))
+        .route(
+            "/staff/school-reports/{id}/evidence",
+            post(evidence::add_file_to_school_report).layer(axum::extract::DefaultBodyLimit::max(crate::api::UPLOAD_BODY_LIMIT)),
+        )
+        .route("/staff/school-reports/{id}/links", post(evidence::add_link_to_school_report))
         .route("/staff/figures/schools", get(school::figures))
         .route("/assets/htmx-2.0.4.min.js", get(|| asset("text/javascript", include_str!("../../assets/htmx-2.0.4.min.js"))))
         .route("/assets/style.css", get(|| asset("text/css", include_str!("../../assets/style.css"))))

@@ -7,6 +7,8 @@
 //! rows are left out. The time the school learned of it is typed in Kazakhstan time.
 
 use super::account::{StaffPage, csrf_refusal, forbidden};
+use super::agency::Shown;
+use super::evidence::{EvidenceForms, EvidenceLine, Holder, LinkForm};
 use super::{FieldErrors, Options, PageLanguage, internal_error, local_time, local_time_or_dash, page_error, render};
 use crate::error::AppError;
 use crate::i18n::Tr;
@@ -280,6 +282,10 @@ struct ReportPage {
     actions_taken: String,
     minors: Vec<MinorLine>,
     agencies: Vec<AgencyLine>,
+    evidence: Vec<EvidenceLine>,
+    evidence_forms: Option<EvidenceForms>,
+    errors: FieldErrors,
+    link: LinkForm,
 }
 
 /// Whether the page was reached right after sending (`?sent=1`).
@@ -289,7 +295,7 @@ pub struct ViewQuery {
     sent: Option<String>,
 }
 
-/// One school report: what was sent, how timely, and where each agency stands.
+/// One school report: what was sent, how timely, where each agency stands, and its evidence.
 pub async fn view(
     State(state): State<AppState>,
     staff: StaffPage,
@@ -297,24 +303,41 @@ pub async fn view(
     Path(id): Path<String>,
     axum::extract::Query(query): axum::extract::Query<ViewQuery>,
 ) -> Response {
-    let tr = lang.tr;
     let Ok(id) = uuid::Uuid::parse_str(&id).map(ComplaintId) else { return super::not_found(&lang) };
-    let found = match service::report_of(&state, &staff.0, id).await {
-        Ok(Some(report)) => complaints_service::get(&state, &staff.0, id).await.map(|c| (report, c)),
+    report_page(&state, &staff, &lang, id, query.sent.is_some(), Shown::plain()).await
+}
+
+/// The report's page, right after sending (`sent`), or as `shown` after a refused evidence form.
+pub(super) async fn report_page(
+    state: &AppState,
+    staff: &StaffPage,
+    lang: &PageLanguage,
+    id: ComplaintId,
+    sent: bool,
+    shown: Shown,
+) -> Response {
+    let tr = lang.tr;
+    let found = match service::report_of(state, &staff.0, id).await {
+        Ok(Some(report)) => complaints_service::get(state, &staff.0, id).await.map(|c| (report, c)),
         Ok(None) => Err(domain::Error::NotFound.into()),
         Err(error) => Err(error),
     };
     let (report, complaint) = match found {
         Ok(found) => found,
-        Err(AppError::Domain(domain::Error::NotFound)) => return super::not_found(&lang),
-        Err(AppError::Domain(domain::Error::Forbidden)) => return forbidden(&lang),
-        Err(error) => return failed(&lang, &error),
+        Err(AppError::Domain(domain::Error::NotFound)) => return super::not_found(lang),
+        Err(AppError::Domain(domain::Error::Forbidden)) => return forbidden(lang),
+        Err(error) => return failed(lang, &error),
+    };
+    let (evidence, evidence_forms) = match super::evidence::section(state, &staff.0, &complaint, &Holder::SchoolReport, &tr).await
+    {
+        Ok(section) => section,
+        Err(error) => return failed(lang, &error),
     };
     let agency_name =
         |id: &str| state.reference.agencies.get(id).map(|a| a.names.get(tr.language).to_owned()).unwrap_or_default();
     let page = ReportPage {
         csrf: staff.csrf().to_owned(),
-        sent: query.sent.is_some(),
+        sent,
         tracking_code: complaint.tracking_code.to_string(),
         kind: tr.t(&format!("school-kind-{}", report.kind.as_str())),
         learned: local_time(report.learned_at),
@@ -344,9 +367,13 @@ pub async fn view(
                 report_due: local_time_or_dash(a.report_due_at),
             })
             .collect(),
+        evidence,
+        evidence_forms,
+        errors: shown.errors,
+        link: shown.link,
         t: tr,
     };
-    render(&lang, StatusCode::OK, &page)
+    render(lang, shown.status, &page)
 }
 
 /// "3 h 20 min" in the page's language.

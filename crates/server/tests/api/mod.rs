@@ -4,6 +4,7 @@ mod access;
 mod accounts;
 mod assignments;
 mod delivery;
+pub mod evidence;
 mod institutions;
 mod law;
 mod logs;

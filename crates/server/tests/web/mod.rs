@@ -3,6 +3,7 @@
 mod admin;
 mod agency;
 mod children;
+mod evidence;
 mod school;
 mod staff;
 

@@ -1,6 +1,8 @@
 //! A school's report form: errors shown by the field they belong to (a minor's by their row),
 //! then the report's page with where each agency stands and the lateness flag.
 
+use super::evidence::{multipart, post_multipart};
+use crate::api::evidence::png;
 use crate::api::schools::register_schools;
 use crate::support::*;
 use axum::http::StatusCode;
@@ -44,6 +46,20 @@ async fn a_school_sends_its_report_from_the_form_and_sees_it_late_and_routed() {
         for agency in ["Juvenile", "Education"] {
             assert!(view.body.contains(agency), "{agency} in {}", view.body);
         }
+        let page = location.split('?').next().unwrap().to_owned();
+        let fake = multipart(&reporter.csrf, "screenshot.png", "image/png", b"Synthetic text, not a picture");
+        let refused = app.send(post_multipart(&format!("{page}/evidence?lang=en"), &reporter, fake)).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+        assert!(refused.body.contains("href=\"#file\""), "a file that claims to be an image is refused at its field");
+        let real = multipart(&reporter.csrf, "screenshot.png", "image/png", &png());
+        let added = app.send(post_multipart(&format!("{page}/evidence?lang=en"), &reporter, real)).await;
+        assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+        let with_evidence = app.get_as(&reporter, &format!("{page}?lang=en")).await;
+        assert!(
+            with_evidence.body.contains("image/png") && with_evidence.body.contains("/api/v1/evidence/"),
+            "listed with a download"
+        );
+
         let list = app.get_as(&reporter, "/staff/school-reports?lang=en").await;
         assert!(list.body.contains(&location.split('?').next().unwrap().to_owned()), "listed");
 
