@@ -33,6 +33,8 @@ pub struct Shared {
     /// Taxonomy, agencies, routing rules, calendar and deadline policies.
     pub reference: Arc<Reference>,
     pub trusted_proxies: Vec<IpAddr>,
+    /// Where the public reaches us, without a trailing `/` (the QR codes of posters).
+    pub public_url: String,
     /// Public reports per address.
     pub public_reports: Limiter<IpAddr>,
     /// Wrong status PINs per address, and per tracking code.
@@ -82,6 +84,7 @@ impl AppState {
             senders,
             reference: Arc::new(reference),
             trusted_proxies: config.trusted_proxies.clone(),
+            public_url: config.public_url(),
             public_reports: Limiter::new(config.public_burst, per_public_report),
             wrong_pins_by_address: Limiter::new(20, PIN_WINDOW / 20),
             wrong_pins_by_code: Limiter::new(5, PIN_WINDOW / 5),
