@@ -18,6 +18,7 @@ mod status;
 pub use audit::AuditParams;
 pub use errors::{ErrorBody, ErrorItem};
 pub use extract::{CSRF_HEADER, ClientAddress, OptionalStaff, SESSION_COOKIE, StaffCaller, session_cookie};
+pub use institutions::svg_download;
 
 use crate::state::AppState;
 use axum::Router;
@@ -56,6 +57,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(accounts::set_email))
         .routes(routes!(institutions::import))
         .routes(routes!(institutions::list))
+        .routes(routes!(institutions::qr_svg))
         .routes(routes!(accounts::issue_token))
         .routes(routes!(accounts::revoke_token))
         .routes(routes!(accounts::set_webhook))

@@ -2,6 +2,7 @@
 
 mod admin;
 mod agency;
+mod institutions;
 mod staff;
 
 use crate::support::*;
