@@ -138,6 +138,9 @@ pub enum Action<'a> {
     ManageTokens,
     /// Import and correct the registry of educational institutions.
     ManageInstitutions,
+    /// Print an institution's QR poster (its code leads to that school's report form): any
+    /// staff member, a school only its own, so that no school posts another's code.
+    ViewInstitutionPoster { bin: &'a str },
     /// Change one's own password, sign out.
     ManageOwnAccount,
     /// See an agency's inbox of assignments (the grant's scope names the agency).
@@ -219,6 +222,11 @@ fn decide_for_role(actor: &Actor, role: StaffRole, action: &Action) -> Result<Gr
         (_, Action::ManageOwnAccount) => not_records(),
         (Administrator, Action::ManageUsers | Action::ManageTokens | Action::ManageInstitutions) => not_records(),
         (Auditor, Action::ReadAudit | Action::ExportAudit) => not_records(),
+        (SchoolReporter, Action::ViewInstitutionPoster { bin }) => {
+            let own = actor.institution_id.as_deref().ok_or(Denied::NoAffiliation)?;
+            if own == *bin { not_records() } else { Err(Denied::OutOfScope) }
+        }
+        (_, Action::ViewInstitutionPoster { .. }) => not_records(),
         (Supervisor | AgencyHead | Analyst, Action::ViewStatistics) => statistics(actor, role),
         (Operator | Supervisor, Action::SubmitComplaint(_)) => everything(),
         (Operator | Supervisor, Action::ListComplaints | Action::ViewComplaint(_)) => everything(),

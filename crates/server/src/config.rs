@@ -12,6 +12,11 @@ use std::path::{Path, PathBuf};
 pub struct Config {
     /// `QORGAU_BIND`: where to listen.
     pub bind: SocketAddr,
+    /// `QORGAU_PUBLIC_URL`: where the public reaches this server (`https://111.example.kz`):
+    /// `http` or `https`, a host, no path or query. The QR codes on school posters lead to
+    /// `{public_url}/qr/{bin}`, so it must be the address children's phones can open, not the
+    /// bind address behind the proxy. Default: `http://` and the bind address.
+    pub public_url: Option<String>,
     /// `QORGAU_DATA_DIR`: the SQLite database and the generated secret live here.
     pub data_dir: PathBuf,
     /// `QORGAU_DATABASE_URL`: `postgres://…` to use PostgreSQL instead of the embedded SQLite.
@@ -85,6 +90,7 @@ impl Default for Config {
         Self {
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data_dir: PathBuf::from("qorgau-data"),
+            public_url: None,
             database_url: None,
             admin_token: None,
             demo: false,
@@ -146,7 +152,25 @@ impl Config {
             None => Config::default(),
         };
         config.apply_env(env)?;
+        config.check_public_url()?;
         Ok(config)
+    }
+
+    /// The public address, without a trailing `/`: the configured one, or `http://` and the
+    /// bind address.
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim().trim_end_matches('/').to_owned(),
+            None => format!("http://{}", self.bind),
+        }
+    }
+
+    /// Refuses a public address that is not `http(s)://host[:port]` (with at most a `/`).
+    pub fn check_public_url(&self) -> Result<(), ConfigError> {
+        match &self.public_url {
+            Some(url) => check_public_url(url).map_err(|message| ConfigError::Env { var: "QORGAU_PUBLIC_URL", message }),
+            None => Ok(()),
+        }
     }
 
     fn apply_env(&mut self, env: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
@@ -154,6 +178,9 @@ impl Config {
         if let Some(v) = env("QORGAU_BIND") {
             self.bind =
                 v.parse().map_err(|_| ConfigError::Env { var: "QORGAU_BIND", message: "expected address:port".into() })?;
+        }
+        if let Some(v) = env("QORGAU_PUBLIC_URL") {
+            self.public_url = Some(v);
         }
         if let Some(v) = env("QORGAU_DATA_DIR") {
             self.data_dir = v.into();
@@ -244,6 +271,30 @@ impl Config {
     }
 }
 
+/// The longest public address taken: it is printed under the QR code of every poster.
+const PUBLIC_URL_CHARS: usize = 100;
+
+/// Checks a public address: `http://` or `https://`, a host, no user, path, query or fragment.
+fn check_public_url(url: &str) -> Result<(), String> {
+    let url = url.trim();
+    if url.len() > PUBLIC_URL_CHARS {
+        return Err(format!("at most {PUBLIC_URL_CHARS} characters"));
+    }
+    let uri: axum::http::Uri = url.parse().map_err(|_| "expected an address like https://111.example.kz".to_owned())?;
+    if !matches!(uri.scheme_str(), Some("http" | "https")) {
+        return Err("expected http:// or https://".into());
+    }
+    match uri.authority() {
+        None => return Err("expected a host, e.g. https://111.example.kz".into()),
+        Some(a) if a.as_str().contains('@') || a.host().is_empty() => return Err("expected a host without a user".into()),
+        Some(_) => {}
+    }
+    if (uri.path() != "/" && !uri.path().is_empty()) || uri.query().is_some() || url.contains('#') {
+        return Err("expected no path or query: the QR codes add /qr/… themselves".into());
+    }
+    Ok(())
+}
+
 /// The commented example printed by `qorgau config example`.
 pub const EXAMPLE: &str = r#"# Qorgau configuration. Pass it with `qorgau --config qorgau.toml`.
 # Every setting can also come from an environment variable (shown next to it),
@@ -251,6 +302,11 @@ pub const EXAMPLE: &str = r#"# Qorgau configuration. Pass it with `qorgau --conf
 
 # QORGAU_BIND: the address and port to listen on. Put a TLS-terminating proxy in front.
 bind = "127.0.0.1:8080"
+
+# QORGAU_PUBLIC_URL: the address the public reaches this server at, as children's phones
+# will open it: http(s), a host, no path. The QR codes on school posters lead to
+# <public_url>/qr/<BIN>. Default: http:// and the bind address (fine for a demo only).
+# public_url = "https://111.example.kz"
 
 # QORGAU_DATA_DIR: where the embedded SQLite database (qorgau.db) and the generated
 # secret (secret.key) are kept. Created on first start.
@@ -355,6 +411,19 @@ mod tests {
         assert_eq!(config.database_url.as_deref(), Some("postgres://x/y"));
         let err = Config::load(None, |k| (k == "QORGAU_BIND").then(|| "nowhere".to_string())).unwrap_err();
         assert!(err.to_string().starts_with("QORGAU_BIND"), "{err}");
+    }
+
+    #[test]
+    fn the_public_url_is_an_origin_and_defaults_to_the_bind_address() {
+        assert_eq!(Config::default().public_url(), "http://127.0.0.1:8080");
+        let load = |url: &str| Config::load(None, |k| (k == "QORGAU_PUBLIC_URL").then(|| url.to_string()));
+        assert_eq!(load("https://111.example.kz/").unwrap().public_url(), "https://111.example.kz");
+        assert_eq!(load("http://10.0.0.5:8080").unwrap().public_url(), "http://10.0.0.5:8080");
+        for bad in ["ftp://111.example.kz", "111.example.kz", "https://111.example.kz/qr", "https://x.kz/?a=1", "https://u@x.kz"]
+        {
+            let err = load(bad).unwrap_err();
+            assert!(err.to_string().starts_with("QORGAU_PUBLIC_URL"), "{bad}: {err}");
+        }
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod jobs;
 pub mod keys;
 pub mod observability;
+pub mod qr;
 pub mod ratelimit;
 pub mod service;
 pub mod startup;

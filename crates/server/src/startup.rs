@@ -104,8 +104,10 @@ pub fn field_keys_path(config: &Config) -> std::path::PathBuf {
     config.field_keys_file.clone().unwrap_or_else(|| config.data_dir.join("field.keys"))
 }
 
-/// Refuses what a configuration must not combine: a bootstrap token outside demo mode.
+/// Refuses what a configuration must not combine or hold: a bootstrap token outside demo
+/// mode, a public address that is not `http(s)://host`.
 pub fn check(config: &Config) -> anyhow::Result<()> {
+    config.check_public_url()?;
     if config.admin_token.is_some() && !config.demo {
         anyhow::bail!(
             "QORGAU_ADMIN_TOKEN is for `qorgau demo` only: create the first administrator with `qorgau user create --role administrator`"

@@ -35,6 +35,8 @@ pub struct Shared {
     /// Taxonomy, agencies, routing rules, calendar and deadline policies.
     pub reference: Arc<Reference>,
     pub trusted_proxies: Vec<IpAddr>,
+    /// Where the public reaches us, without a trailing `/` (the QR codes of posters).
+    pub public_url: String,
     /// Public reports per address.
     pub public_reports: Limiter<IpAddr>,
     /// Reports through each institution's QR code (by BIN).
@@ -89,6 +91,7 @@ impl AppState {
             senders,
             reference: Arc::new(reference),
             trusted_proxies: config.trusted_proxies.clone(),
+            public_url: config.public_url(),
             public_reports: Limiter::new(config.public_burst, per_public_report),
             qr_reports: Limiter::new(config.qr_burst, Duration::from_secs(60) / config.qr_per_minute.max(1)),
             school_report_limit: time::Duration::hours(config.school_report_limit_hours.into()),

@@ -5,6 +5,7 @@ use super::*;
 const OWN_AGENCY: &str = "kz-71-police";
 const OTHER_AGENCY: &str = "kz-75-police";
 const OWN_SCHOOL: &str = "school-kz-71-0001";
+const OTHER_SCHOOL: &str = "school-kz-75-0002";
 
 fn actor(role: StaffRole) -> Actor {
     let agency = role.needs_agency().then(|| OWN_AGENCY.to_owned());
@@ -58,6 +59,26 @@ fn each_role_reaches_only_what_its_work_needs() {
         assert_eq!(decide(&a, &Action::ManageUsers).is_ok(), role == Administrator, "{role:?} users");
         assert_eq!(decide(&a, &Action::ManageInstitutions).is_ok(), role == Administrator, "{role:?} institutions");
         assert!(decide(&a, &Action::ManageOwnAccount).is_ok(), "{role:?} own account");
+    }
+}
+
+#[test]
+fn every_staff_member_may_print_a_poster_and_a_school_only_its_own() {
+    #[rustfmt::skip]
+    let table: &[(Actor, &str, Result<(), Denied>)] = &[
+        // who,                                   poster of,    answer
+        (actor(StaffRole::Operator),              OTHER_SCHOOL, Ok(())),
+        (actor(StaffRole::Administrator),         OTHER_SCHOOL, Ok(())),
+        (actor(StaffRole::AgencyOfficer),         OTHER_SCHOOL, Ok(())),
+        (actor(StaffRole::Analyst),               OTHER_SCHOOL, Ok(())),
+        (actor(StaffRole::SchoolReporter),        OWN_SCHOOL,   Ok(())),
+        (actor(StaffRole::SchoolReporter),        OTHER_SCHOOL, Err(Denied::OutOfScope)),
+        (Actor::user(Uuid::nil(), StaffRole::SchoolReporter, None, None), OWN_SCHOOL, Err(Denied::NoAffiliation)),
+        (system(&[Permission::ReadComplaints, Permission::WorkAssignments]), OWN_SCHOOL, Err(Denied::Role)),
+    ];
+    for (who, bin, expected) in table {
+        let answer = decide(who, &Action::ViewInstitutionPoster { bin }).map(|g| assert_eq!(g.scope, Scope::NotRecords));
+        assert_eq!(&answer, expected, "{who:?} on {bin}");
     }
 }
 

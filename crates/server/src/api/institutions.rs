@@ -8,7 +8,9 @@ use crate::service::institutions as service;
 use crate::state::AppState;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use domain::error::FieldError;
 use domain::institution::Institution;
 use serde::{Deserialize, Serialize};
@@ -72,4 +74,29 @@ pub async fn list(
 ) -> Result<Json<Vec<Institution>>, AppError> {
     let found = service::list(&state, query.region.as_deref(), query.kind.as_deref(), query.q).await?;
     Ok(Json(found.into_iter().map(|r| r.institution).collect()))
+}
+
+/// The QR code of an institution's report form (`{public_url}/qr/{bin}`) as an SVG file, to
+/// print. Any staff member; a school only its own. A BIN that is not one, or not registered: 404.
+#[utoipa::path(get, path = "/api/v1/institutions/{bin}/qr.svg", tag = "institutions", params(("bin" = String, Path, description = "The institution's BIN")),
+    responses((status = 200, content_type = "image/svg+xml", body = String), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("staff_token" = [])))]
+pub async fn qr_svg(
+    State(state): State<AppState>,
+    StaffCaller(staff): StaffCaller,
+    Path(bin): Path<String>,
+) -> Result<Response, AppError> {
+    let poster = service::poster(&state, &staff, &bin).await?;
+    Ok(svg_download(poster.institution.bin.as_str(), poster.svg_document()?))
+}
+
+/// An SVG as a file to save (`qr-<bin>.svg`), never sniffed as anything else.
+pub fn svg_download(bin: &str, svg: String) -> Response {
+    let mut response = ([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"qr-{bin}.svg\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
 }

@@ -21,6 +21,7 @@ pub use audit::AuditParams;
 pub use errors::{ErrorBody, ErrorItem};
 pub use evidence::UPLOAD_BODY_LIMIT;
 pub use extract::{CSRF_HEADER, ClientAddress, OptionalStaff, SESSION_COOKIE, StaffCaller, session_cookie};
+pub use institutions::svg_download;
 
 use crate::state::AppState;
 use axum::Router;
@@ -69,6 +70,7 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(schools::create))
         .routes(routes!(schools::get))
         .routes(routes!(schools::figures))
+        .routes(routes!(institutions::qr_svg))
         .routes(routes!(accounts::issue_token))
         .routes(routes!(accounts::revoke_token))
         .routes(routes!(accounts::set_webhook))

@@ -1,13 +1,14 @@
 //! The registry of educational institutions: administrators import it from CSV (each row
 //! accepted or refused with its reasons, the accepted ones written in one transaction, the
-//! import audited); every staff member may look an institution up.
+//! import audited); every staff member may look an institution up and print its QR poster
+//! (a school only its own).
 
 use super::Staff;
 use crate::error::AppError;
 use crate::state::AppState;
 use domain::Error;
 use domain::audit::{AuditAction, AuditEntry};
-use domain::institution::{ImportReport, InstitutionKind, parse_csv};
+use domain::institution::{Bin, ImportReport, Institution, InstitutionKind, parse_csv};
 use domain::policy::{Action, decide};
 use store::institutions::{self, Filter, Registered, UpsertCounts};
 
@@ -35,6 +36,11 @@ pub async fn import_csv(state: &AppState, staff: &Staff, csv: &[u8]) -> Result<I
     Ok(Imported { report, counts })
 }
 
+/// Whether this staff member may import (pages offer the upload form only then).
+pub fn may_import(staff: &Staff) -> bool {
+    decide(&staff.actor, &Action::ManageInstitutions).is_ok()
+}
+
 /// Institutions by region, kind and the start of the name (up to 200 at a time).
 pub async fn list(
     state: &AppState,
@@ -58,4 +64,33 @@ pub async fn list(
     };
     let filter = Filter { region, kind, name_prefix };
     Ok(institutions::list(&state.db, &filter, 200, 0).await?)
+}
+
+/// An institution with the address of its report form and that address's QR code.
+pub struct Poster {
+    pub institution: Institution,
+    /// `{public_url}/qr/{bin}`.
+    pub url: String,
+}
+
+impl Poster {
+    /// The QR code of [`Poster::url`] as an SVG document.
+    pub fn svg_document(&self) -> Result<String, AppError> {
+        crate::qr::svg_document(&self.url).map_err(|e| AppError::Internal(anyhow::anyhow!("QR code: {e}")))
+    }
+
+    /// The same as an element for a page.
+    pub fn svg_element(&self) -> Result<String, AppError> {
+        crate::qr::svg_element(&self.url).map_err(|e| AppError::Internal(anyhow::anyhow!("QR code: {e}")))
+    }
+}
+
+/// The poster of the institution with this BIN, as typed in the address: not found when it is
+/// not a BIN or not registered; forbidden to a school that is not this one.
+pub async fn poster(state: &AppState, staff: &Staff, bin: &str) -> Result<Poster, AppError> {
+    let bin = Bin::parse(bin).map_err(|_| Error::NotFound)?;
+    decide(&staff.actor, &Action::ViewInstitutionPoster { bin: bin.as_str() }).map_err(Error::from)?;
+    let registered = institutions::get(&state.db, &bin).await?.ok_or(Error::NotFound)?;
+    let url = crate::qr::institution_url(&state.public_url, &bin);
+    Ok(Poster { institution: registered.institution, url })
 }

@@ -76,6 +76,13 @@ pub fn forbidden(lang: &PageLanguage) -> Response {
     render(lang, StatusCode::FORBIDDEN, &page)
 }
 
+/// The page refusing what the account's role may not do (or not on this record).
+pub fn not_permitted(lang: &PageLanguage) -> Response {
+    let page =
+        super::ErrorPage { t: lang.tr, title: lang.tr.t("error-forbidden-title"), message: lang.tr.t("error-not-permitted") };
+    render(lang, StatusCode::FORBIDDEN, &page)
+}
+
 fn cookie(value: &str, max_age: i64) -> HeaderValue {
     let text = format!("{SESSION_COOKIE}={value}; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age={max_age}");
     HeaderValue::from_str(&text).expect("a cookie of hex digits is a valid header")

@@ -10,6 +10,7 @@ mod admin;
 mod agency;
 mod children;
 mod evidence;
+mod institutions;
 mod report;
 mod school;
 mod staff;
@@ -19,7 +20,7 @@ use crate::i18n::{Tr, negotiate};
 use crate::state::AppState;
 use askama::Template;
 use axum::Router;
-use axum::extract::FromRequestParts;
+use axum::extract::{DefaultBodyLimit, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
@@ -61,6 +62,9 @@ pub const TRANSLATED_SOURCES: &[&str] = &[
     include_str!("../../templates/staff/school_figures.html"),
     include_str!("evidence.rs"),
     include_str!("../../templates/staff/evidence_section.html"),
+    include_str!("institutions.rs"),
+    include_str!("../../templates/staff/institutions.html"),
+    include_str!("../../templates/staff/poster.html"),
     include_str!("../../templates/staff/inbox.html"),
     include_str!("../../templates/staff/assignment.html"),
     include_str!("../../templates/staff/compliance.html"),
@@ -121,6 +125,9 @@ pub const FIELD_MESSAGES: &[&str] = &[
     "error-captured_at-out_of_range",
 ];
 
+/// An upload of the institutions' registry: the largest CSV file and the form around it.
+const IMPORT_BODY_LIMIT: usize = crate::service::institutions::MAX_CSV_BYTES + 64 * 1024;
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
@@ -141,6 +148,10 @@ pub fn router() -> Router<AppState> {
         .route("/staff/admin/tokens", post(admin::issue_token))
         .route("/staff/admin/tokens/revoke", post(admin::revoke_token))
         .route("/staff/audit", get(admin::audit))
+        .route("/staff/institutions", get(institutions::registry))
+        .route("/staff/institutions/import", post(institutions::import).layer(DefaultBodyLimit::max(IMPORT_BODY_LIMIT)))
+        .route("/staff/institutions/{bin}/qr.svg", get(institutions::qr_svg))
+        .route("/staff/institutions/{bin}/poster", get(institutions::poster))
         .route("/staff/inbox", get(agency::inbox))
         .route("/staff/compliance", get(agency::compliance))
         .route("/staff/assignments/{id}/{agency_id}", get(agency::assignment).post(agency::take_step))
@@ -162,6 +173,7 @@ pub fn router() -> Router<AppState> {
         .route("/staff/figures/schools", get(school::figures))
         .route("/assets/htmx-2.0.4.min.js", get(|| asset("text/javascript", include_str!("../../assets/htmx-2.0.4.min.js"))))
         .route("/assets/style.css", get(|| asset("text/css", include_str!("../../assets/style.css"))))
+        .route("/assets/poster.css", get(|| asset("text/css", include_str!("../../assets/poster.css"))))
         .route("/assets/exit.js", get(|| asset("text/javascript", include_str!("../../assets/exit.js"))))
 }
 

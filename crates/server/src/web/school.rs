@@ -134,6 +134,8 @@ struct FormPage {
     kinds: Options,
     rows: Vec<MinorRow>,
     limit_hours: i64,
+    /// The school's own QR poster, offered in its navigation.
+    own_poster: Option<String>,
 }
 
 impl FormPage {
@@ -154,6 +156,7 @@ impl FormPage {
             })
             .collect();
         FormPage {
+            own_poster: super::institutions::own_poster(staff),
             csrf: staff.csrf().to_owned(),
             kinds: choose(&kinds, "school-kind-", &form.kind),
             rows,

@@ -182,6 +182,8 @@ struct IntakePage {
     reporter_relations: Options,
     levels: Options,
     questions: Vec<(String, Vec<Question>)>,
+    /// A school's own QR poster, offered in its navigation.
+    own_poster: Option<String>,
 }
 
 /// The questionnaire in the groups an operator asks it.
@@ -216,6 +218,7 @@ impl IntakePage {
             codes.into_iter().map(|(c, label)| (c.to_owned(), label, c == selected)).collect()
         };
         IntakePage {
+            own_poster: super::institutions::own_poster(staff),
             channels: pick(
                 Channel::ALL.iter().map(|c| (c.as_str(), tr.t(&format!("channel-{}", c.as_str())))).collect(),
                 &form.channel,

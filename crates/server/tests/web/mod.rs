@@ -4,6 +4,7 @@ mod admin;
 mod agency;
 mod children;
 mod evidence;
+mod institutions;
 mod school;
 mod staff;
 
