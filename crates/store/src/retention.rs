@@ -72,6 +72,7 @@ async fn erase(db: &Db, keys: &Keys, ids: &[Uuid], now: OffsetDateTime) -> Resul
             "DELETE FROM evidence WHERE complaint_id IN (",
             "UPDATE complaint_victims SET name = NULL, iin = NULL, iin_index = NULL WHERE complaint_id IN (",
             "UPDATE complaint_perpetrators SET name = NULL WHERE complaint_id IN (",
+            "UPDATE school_reports SET actions_taken = NULL WHERE complaint_id IN (",
         ] {
             let mut q = QueryBuilder::new(update);
             push_ids(&mut q, ids);

@@ -12,7 +12,7 @@ use crate::audit::append;
 use crate::sealed::Sealer;
 use crate::{Db, Keys, Result, on_db};
 use domain::audit::{AuditAction, AuditActor, AuditEntry};
-use domain::ids::{ComplaintId, EvidenceId};
+use domain::ids::ComplaintId;
 use std::path::Path;
 use uuid::Uuid;
 
@@ -24,7 +24,8 @@ pub async fn reseal_all(db: &Db, keys: &Keys, evidence_dir: &Path) -> Result<u64
     let count = complaints(db, keys).await?
         + people(db, keys, "complaint_victims", &["name", "iin"]).await?
         + people(db, keys, "complaint_perpetrators", &["name"]).await?
-        + evidence_links(db, keys).await?
+        + uuid_keyed(db, keys, "evidence", "id", "url").await?
+        + uuid_keyed(db, keys, "school_reports", "complaint_id", "actions_taken").await?
         + evidence_files(db, keys, evidence_dir).await?;
     let entry = AuditEntry::new(time::OffsetDateTime::now_utc(), AuditActor::system(), AuditAction::KeysRotate)
         .with("key_id", keys.fields.current_id().as_str())
@@ -125,20 +126,23 @@ async fn people(db: &Db, keys: &Keys, table: &'static str, columns: &[&'static s
     Ok(count)
 }
 
-/// Evidence links' sealed addresses.
-async fn evidence_links(db: &Db, keys: &Keys) -> Result<u64> {
+/// One sealed column of a table keyed by a UUID (the row id its values are sealed with), e.g.
+/// evidence links' `url`, school reports' `actions_taken`. Statements are chosen from a closed
+/// list, never built from input.
+async fn uuid_keyed(db: &Db, keys: &Keys, table: &'static str, key: &'static str, column: &'static str) -> Result<u64> {
+    let select = format!("SELECT {key}, {column} FROM {table} WHERE {key} > $1 AND {column} IS NOT NULL ORDER BY {key} LIMIT $2");
+    let update = format!("UPDATE {table} SET {column} = $2 WHERE {key} = $1");
     let mut after = Uuid::nil();
     let mut count = 0;
     loop {
-        let rows: Vec<(Uuid, Option<Vec<u8>>)> = on_db!(db, pool => sqlx::query_as(
-            "SELECT id, url FROM evidence WHERE id > $1 AND url IS NOT NULL ORDER BY id LIMIT $2")
+        let rows: Vec<(Uuid, Option<Vec<u8>>)> = on_db!(db, pool => sqlx::query_as(sqlx::AssertSqlSafe(select.clone()))
             .bind(after).bind(PAGE).fetch_all(pool).await?);
         let Some(last) = rows.last() else { break };
         after = last.0;
-        for (id, mut url) in rows {
-            if reseal(&Sealer::new(keys, "evidence", EvidenceId(id)), "url", &mut url, keys)? {
-                on_db!(db, pool => sqlx::query("UPDATE evidence SET url = $2 WHERE id = $1")
-                    .bind(id).bind(url).execute(pool).await.map(drop)?);
+        for (id, mut value) in rows {
+            if reseal(&Sealer::new(keys, table, id), column, &mut value, keys)? {
+                on_db!(db, pool => sqlx::query(sqlx::AssertSqlSafe(update.clone()))
+                    .bind(id).bind(value).execute(pool).await.map(drop)?);
                 count += 1;
             }
         }

@@ -23,6 +23,7 @@ const NAME: &str = "Aigerim-Synthetic Testova";
 const PHONE: &str = "+77015550123";
 const VICTIM: &str = "Synthetic Dana Testkyzy";
 const ADDRESS: &str = "Synthetic street 17, flat 4";
+const ACTIONS: &str = "Synthetic-Actions: the school psychologist spoke with Dana";
 
 fn victim_iin() -> String {
     let born = time::macros::date!(2017 - 03 - 08);
@@ -42,7 +43,17 @@ fn record(seed: u64) -> NewRecord {
         "perpetrators": [{"relation": "father", "sex": "male", "name": "Synthetic Perpetrator Testov"}],
         "address": ADDRESS,
     });
-    store::test_support::record_from(&body, seed, AT, &reference)
+    let mut record = store::test_support::record_from(&body, seed, AT, &reference);
+    // As if it came as a school's report: what the school did is sealed too.
+    record.school_report = Some(store::schools::SchoolReportRow {
+        institution_bin: domain::institution::Bin::synthetic(7).unwrap().to_string(),
+        kind: domain::school::SchoolReportKind::UnlawfulAct,
+        learned_at: AT - Duration::hours(2),
+        timeliness: domain::school::Timeliness::of(AT - Duration::hours(2), AT, Duration::hours(24)),
+        minors: vec![],
+        actions_taken: ACTIONS.into(),
+    });
+    record
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -88,7 +99,7 @@ async fn the_database_holds_no_personal_value_in_clear() {
         let raw = raw_contents(&test_db).await;
         assert!(contains(&raw, r.tracking_code.as_str().as_bytes()), "the scan sees stored values");
         let iin = victim_iin();
-        for value in [NARRATIVE, "Zhuldyzay", NAME, PHONE, "7015550123", VICTIM, ADDRESS, &iin, "Perpetrator Testov"] {
+        for value in [NARRATIVE, "Zhuldyzay", NAME, PHONE, "7015550123", VICTIM, ADDRESS, &iin, "Perpetrator Testov", ACTIONS] {
             assert!(!contains(&raw, value.as_bytes()), "{value:?} is stored in clear on {backend:?}");
         }
         // And it reads back whole with the keys.
@@ -277,10 +288,10 @@ async fn rotating_the_field_key_reseals_every_value_once() {
         drop(writer);
         let (fields, _) = test_db.keys.fields.with_new_key(&vault::KeyId::new("test-2").unwrap()).unwrap();
         let rotated = store::Keys { fields, chain: test_db.keys.chain.clone() };
-        // narrative, address, name, phone; victim name and IIN; perpetrator name.
+        // narrative, address, name, phone; victim name and IIN; perpetrator name; the school's actions.
         assert_eq!(
             store::rotation::reseal_all(&test_db.db, &rotated, &std::env::temp_dir().join("qorgau-no-evidence")).await.unwrap(),
-            7
+            8
         );
         assert_eq!(
             store::rotation::reseal_all(&test_db.db, &rotated, &std::env::temp_dir().join("qorgau-no-evidence")).await.unwrap(),
@@ -292,6 +303,8 @@ async fn rotating_the_field_key_reseals_every_value_once() {
         assert!(narratives.iter().all(|n| vault::sealed_key_id(n) == Some("test-2")));
         let stored = complaints::get(&test_db.db, &rotated, r.id).await.unwrap().unwrap();
         assert_eq!(stored.details.narrative, NARRATIVE);
+        let school = store::schools::get(&test_db.db, &rotated, r.id).await.unwrap().unwrap();
+        assert_eq!(school.actions_taken.as_deref(), Some(ACTIONS), "read back under the new key");
         assert_eq!(audit::verify(&test_db.db, &rotated.chain).await.unwrap().broken, None);
         test_db.cleanup().await;
     }
@@ -314,6 +327,29 @@ async fn the_export_gives_every_event_since_a_time_oldest_first() {
         .unwrap();
         assert_eq!(total, 5, "the events at 2 h and later, in pages of 2");
         assert_eq!(seen, [3, 4, 5, 6, 7]);
+        test_db.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn retention_erases_what_a_school_said_it_did_but_keeps_the_report_for_the_figures() {
+    for backend in backends() {
+        let test_db = TestDb::fresh(backend, "school_retention").await;
+        let writer = IntakeWriter::start(test_db.db.clone(), test_db.keys.clone());
+        let r = record(6);
+        writer.write(r.clone()).await.unwrap();
+        drop(writer);
+        on_db!(&test_db.db, pool => sqlx::query("UPDATE complaints SET status = 'closed', updated_at = $2 WHERE id = $1")
+            .bind(r.id.0).bind(AT).execute(pool).await.map(drop).unwrap());
+        let dir = std::env::temp_dir().join("qorgau-no-evidence");
+        let later = AT + Duration::days(400);
+        let erased = store::retention::anonymize_closed(&test_db.db, &test_db.keys, &dir, AT + Duration::days(1), later).await;
+        assert_eq!(erased.unwrap(), [r.id]);
+        let school = store::schools::get(&test_db.db, &test_db.keys, r.id).await.unwrap().unwrap();
+        assert_eq!(school.actions_taken, None, "erased");
+        let filter = store::schools::FigureFilter { from: AT - Duration::days(1), to: later, region: None };
+        let figures = store::schools::figures(&test_db.db, &filter).await.unwrap();
+        assert_eq!(figures.regions["KZ-71"].school_reports, 1, "still counted");
         test_db.cleanup().await;
     }
 }
