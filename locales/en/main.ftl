@@ -634,3 +634,5 @@ poster-qr-label = QR code of the address
 poster-anonymous = You can stay anonymous: you do not have to give your name.
 poster-call = Call 111 — free, 24/7
 poster-danger = In danger right now? Call 102
+evidence-closed-title = This complaint is closed
+evidence-closed = A closed complaint takes no more evidence. If there is something new, reopen it first.

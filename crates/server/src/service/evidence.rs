@@ -114,7 +114,9 @@ async fn may_view(state: &AppState, staff: &Staff, complaint_id: ComplaintId) ->
 }
 
 /// Refuses one who may not see the complaint as "not found", one who sees it but may not add
-/// there as forbidden, and an assignment the complaint does not have as "not found".
+/// there as forbidden, and an assignment the complaint does not have as "not found". A closed
+/// complaint takes no more evidence (a conflict: reopen it first), so that retention, which
+/// erases a closed complaint's evidence once, never leaves a later addition behind.
 async fn may_add(state: &AppState, staff: &Staff, complaint_id: ComplaintId, agency_id: Option<&str>) -> Result<(), AppError> {
     let complaint = may_view(state, staff, complaint_id).await?;
     let agencies = agencies(&complaint);
@@ -122,7 +124,11 @@ async fn may_add(state: &AppState, staff: &Staff, complaint_id: ComplaintId, age
         return Err(Error::NotFound.into());
     }
     let action = Action::AddEvidence { record: record(&complaint, &agencies), agency_id };
-    decide(&staff.actor, &action).map(drop).map_err(|_: Denied| Error::Forbidden.into())
+    decide(&staff.actor, &action).map_err(|_: Denied| Error::Forbidden)?;
+    if complaint.status == domain::complaint::Status::Closed {
+        return Err(Error::Conflict("complaint_closed").into());
+    }
+    Ok(())
 }
 
 fn agencies(complaint: &Complaint) -> Vec<&str> {

@@ -265,6 +265,11 @@ async fn refused(
     let errors = match error {
         AppError::Domain(domain::Error::Forbidden) => return forbidden(lang),
         AppError::Domain(domain::Error::NotFound) => return super::not_found(lang),
+        AppError::Domain(domain::Error::Conflict(_)) => {
+            let tr = lang.tr;
+            let page = super::ErrorPage { t: tr, title: tr.t("evidence-closed-title"), message: tr.t("evidence-closed") };
+            return super::render(lang, StatusCode::CONFLICT, &page);
+        }
         error => match validation_errors(&lang.tr, &error) {
             Some(errors) => errors,
             None => return super::internal_error(lang),

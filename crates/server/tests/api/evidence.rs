@@ -243,6 +243,8 @@ async fn retention_after_closure_removes_the_evidence_file_from_disk() {
             assert_eq!(answer.status, StatusCode::OK, "{name}: {}", answer.body);
         }
         assert_eq!(app.staff_get(&format!("/api/v1/complaints/{id}")).await.json()["status"], "closed");
+        let late = upload(&app, &operator, &format!("/api/v1/complaints/{id}/evidence"), "image/png", png()).await;
+        assert_eq!(late.status, StatusCode::CONFLICT, "a closed complaint takes no more evidence: {}", late.body);
         app.advance(time::Duration::days(i64::from(app.config.retention_days) + 1));
         assert_eq!(server::jobs::run_retention(&app.state).await.unwrap(), 1);
 
