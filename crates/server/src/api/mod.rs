@@ -55,8 +55,11 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     // Uploads alone take bodies up to a file's limit; the app's 64 KiB holds elsewhere.
     let uploads =
         OpenApiRouter::new().routes(routes!(evidence::upload, evidence::list)).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT));
+    let imports =
+        OpenApiRouter::new().routes(routes!(institutions::import)).layer(DefaultBodyLimit::max(crate::web::IMPORT_BODY_LIMIT));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(uploads)
+        .merge(imports)
         .routes(routes!(evidence::add_link))
         .routes(routes!(evidence::download))
         .routes(routes!(complaints::create, complaints::list))
@@ -65,7 +68,6 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(accounts::list_users, accounts::create_user))
         .routes(routes!(accounts::change_access))
         .routes(routes!(accounts::set_email))
-        .routes(routes!(institutions::import))
         .routes(routes!(institutions::list))
         .routes(routes!(schools::create))
         .routes(routes!(schools::get))

@@ -125,8 +125,8 @@ pub const FIELD_MESSAGES: &[&str] = &[
     "error-captured_at-out_of_range",
 ];
 
-/// An upload of the institutions' registry: the largest CSV file and the form around it.
-const IMPORT_BODY_LIMIT: usize = crate::service::institutions::MAX_CSV_BYTES + 64 * 1024;
+/// An upload of the institutions' registry (page or API): the largest CSV file and the form around it.
+pub const IMPORT_BODY_LIMIT: usize = crate::service::institutions::MAX_CSV_BYTES + 64 * 1024;
 
 pub fn router() -> Router<AppState> {
     Router::new()

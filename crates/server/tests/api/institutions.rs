@@ -45,6 +45,18 @@ async fn an_administrator_imports_schools_and_sees_each_refused_row() {
         assert_eq!(app.get_as(&operator, "/api/v1/institutions?region=KZ-00").await.error_fields(), ["region"]);
         assert_eq!(import(&app, &operator, &csv).await.status, StatusCode::FORBIDDEN, "only administrators import");
 
+        let mut large = String::from("bin,kind,name,region,locality,education_department\r\n");
+        let bins: Vec<Bin> = (1000..2000).filter_map(Bin::synthetic).collect();
+        for bin in &bins {
+            large.push_str(&format!(
+                "{bin},school,Synthetic school with a long official name {bin},KZ-75,Almaty,kz-75-education-department\r\n"
+            ));
+        }
+        assert!(large.len() > 64 * 1024, "larger than the API's usual body limit");
+        let imported = import(&app, &admin, &large).await;
+        assert_eq!(imported.status, StatusCode::OK, "a registry file over 64 KiB is taken");
+        assert_eq!(imported.json()["inserted"], bins.len());
+
         let missing_column = import(&app, &admin, "bin,kind,name\r\n").await;
         assert_eq!(missing_column.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", missing_column.body);
         let filter = store::audit::AuditFilter {
@@ -52,7 +64,7 @@ async fn an_administrator_imports_schools_and_sees_each_refused_row() {
             limit: 10,
             ..Default::default()
         };
-        assert_eq!(store::audit::list(&app.db, &filter).await.unwrap().len(), 2, "each import is audited");
+        assert_eq!(store::audit::list(&app.db, &filter).await.unwrap().len(), 3, "each import is audited");
         app
     })
     .await;
