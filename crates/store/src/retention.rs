@@ -1,7 +1,7 @@
 //! Anonymising closed complaints past the retention period: their personal fields are erased
-//! (names, phones, IINs, addresses, the narrative), what statistics need is kept (region,
-//! channel, categories, ages, risk, assignments), and each erasure is audited in its
-//! transaction.
+//! (names, phones, IINs, addresses, the narrative; the notes and plans of closed support cases),
+//! what statistics need is kept (region, channel, categories, ages, risk, assignments, the
+//! support cases' codes and minutes), and each erasure is audited in its transaction.
 
 use crate::audit::append_in;
 use crate::sealed::Sealer;
@@ -54,16 +54,24 @@ async fn erase(db: &Db, keys: &Keys, ids: &[Uuid], now: OffsetDateTime) -> Resul
             )
             .bind(id).bind(empty).bind(at).execute(&mut *tx).await?;
         }
-        for update in [
-            "UPDATE complaint_victims SET name = NULL, iin = NULL, iin_index = NULL WHERE complaint_id IN (",
-            "UPDATE complaint_perpetrators SET name = NULL WHERE complaint_id IN (",
+        // A family's support may go on after its complaint closed: only closed support cases
+        // (and refused referrals) lose their notes.
+        for (update, end) in [
+            ("UPDATE complaint_victims SET name = NULL, iin = NULL, iin_index = NULL WHERE complaint_id IN (", ")"),
+            ("UPDATE complaint_perpetrators SET name = NULL WHERE complaint_id IN (", ")"),
+            ("UPDATE support_entries SET detail = NULL WHERE case_id IN (SELECT id FROM support_cases \
+              WHERE status = 'closed' AND complaint_id IN (", "))"),
+            ("UPDATE support_cases SET assessment = NULL, safety_plan = NULL, plan = NULL WHERE status = 'closed' \
+              AND complaint_id IN (", ")"),
+            ("UPDATE referrals SET note = NULL, refusal = NULL WHERE (status = 'refused' OR id IN (SELECT id FROM \
+              support_cases WHERE status = 'closed')) AND complaint_id IN (", ")"),
         ] {
             let mut q = QueryBuilder::new(update);
             let mut list = q.separated(", ");
             for id in ids {
                 list.push_bind(*id);
             }
-            q.push(")");
+            q.push(end);
             q.build().execute(&mut *tx).await?;
         }
         append_in(&mut tx, &keys.chain, &events).await?;

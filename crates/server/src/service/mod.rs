@@ -7,6 +7,7 @@ pub mod audit;
 pub mod complaints;
 pub mod institutions;
 pub mod schools;
+pub mod support;
 
 use domain::audit::AuditActor;
 use domain::policy::Actor;
