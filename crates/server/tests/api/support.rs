@@ -143,9 +143,10 @@ async fn a_refusal_needs_a_reason_and_a_late_referral_is_overdue() {
     on_each_backend("support_refusal", config, |app| async move {
         let complaint_id = complaint(&app).await;
         let operator = app.sign_in_as("operator.late", "operator", None, None).await;
-        let specialist = app.sign_in_as("specialist.refuses", "family_support_specialist", Some(CENTER), None).await;
         let id = refer(&app, &operator, &complaint_id).await;
         app.advance(time::Duration::hours(25));
+        let operator = app.sign_in("operator.late", PASSWORD).await.expect("a new session a day later");
+        let specialist = app.sign_in_as("specialist.refuses", "family_support_specialist", Some(CENTER), None).await;
         let overdue = app.get_as(&specialist, "/api/v1/referrals?status=overdue").await.json();
         assert_eq!(overdue[0]["id"], id.as_str(), "{overdue}");
         assert_eq!(overdue[0]["status"], "overdue");
