@@ -11,9 +11,7 @@ use crate::audit::append_in;
 use crate::sealed::Sealer;
 use crate::{Db, Keys, Result, StoreError, on_db};
 use domain::audit::AuditEntry;
-use domain::support::{
-    Assessment, CaseStatus, CenterProfile, Consent, FamilyCategory, Outcome, Plan, ReferralStatus,
-};
+use domain::support::{Assessment, CaseStatus, CenterProfile, Consent, FamilyCategory, Outcome, Plan, ReferralStatus};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -107,7 +105,14 @@ pub async fn centers(db: &Db, region: Option<&str>) -> Result<Vec<Center>> {
 
 /// Sets the shelter places occupied now, never above the places; audited. False if the center
 /// is not registered or has fewer places.
-pub async fn set_occupancy(db: &Db, keys: &Keys, agency_id: &str, occupied: u32, at: OffsetDateTime, event: AuditEntry) -> Result<bool> {
+pub async fn set_occupancy(
+    db: &Db,
+    keys: &Keys,
+    agency_id: &str,
+    occupied: u32,
+    at: OffsetDateTime,
+    event: AuditEntry,
+) -> Result<bool> {
     Ok(on_db!(db, pool => {
         let mut tx = pool.begin().await?;
         let updated = sqlx::query(
@@ -211,8 +216,20 @@ pub async fn referral(db: &Db, keys: &Keys, id: Uuid) -> Result<Option<Referral>
     let sql = "SELECT id, complaint_id, center_id, source_agency_id, created_at, decide_by, share_with, parts, note, status, \
                decided_at, refusal FROM referrals WHERE id = $1";
     let row: Option<ReferralRow> = on_db!(db, pool => sqlx::query_as(sql).bind(id).fetch_optional(pool).await?);
-    let Some((id, complaint_id, center_id, source_agency_id, created_at, decide_by, share_with, parts, note, status, decided_at, refusal)) =
-        row
+    let Some((
+        id,
+        complaint_id,
+        center_id,
+        source_agency_id,
+        created_at,
+        decide_by,
+        share_with,
+        parts,
+        note,
+        status,
+        decided_at,
+        refusal,
+    )) = row
     else {
         return Ok(None);
     };
@@ -249,7 +266,12 @@ pub struct ReferralLine {
 }
 
 /// Referrals to a center (or to every center), of one status or all, the earliest deadline first.
-pub async fn referrals(db: &Db, center_id: Option<&str>, status: Option<ReferralStatus>, limit: u32) -> Result<Vec<ReferralLine>> {
+pub async fn referrals(
+    db: &Db,
+    center_id: Option<&str>,
+    status: Option<ReferralStatus>,
+    limit: u32,
+) -> Result<Vec<ReferralLine>> {
     let sql = "SELECT id, complaint_id, center_id, source_agency_id, status, created_at, decide_by, decided_at FROM referrals \
                WHERE ($1 IS NULL OR center_id = $1) AND ($2 IS NULL OR status = $2) ORDER BY decide_by, id LIMIT $3";
     Ok(on_db!(db, pool => sqlx::query_as(sql)
@@ -261,7 +283,15 @@ pub async fn referrals(db: &Db, center_id: Option<&str>, status: Option<Referral
 }
 
 /// Refuses a pending referral with its reason (sealed), audited. False if it was no longer pending.
-pub async fn refuse(db: &Db, keys: &Keys, id: Uuid, by: Uuid, reason: &str, at: OffsetDateTime, event: AuditEntry) -> Result<bool> {
+pub async fn refuse(
+    db: &Db,
+    keys: &Keys,
+    id: Uuid,
+    by: Uuid,
+    reason: &str,
+    at: OffsetDateTime,
+    event: AuditEntry,
+) -> Result<bool> {
     let refusal = referral_sealer(keys, id).one("refusal", reason);
     Ok(on_db!(db, pool => {
         let mut tx = pool.begin().await?;
@@ -413,7 +443,11 @@ fn case_of(keys: &Keys, row: CaseRow) -> Result<SupportCase> {
         assessment,
         plan,
         status: CaseStatus::parse(&row.status).ok_or_else(|| corrupt("support_cases.status"))?,
-        category: row.category.as_deref().map(|c| FamilyCategory::parse(c).ok_or_else(|| corrupt("support_cases.category"))).transpose()?,
+        category: row
+            .category
+            .as_deref()
+            .map(|c| FamilyCategory::parse(c).ok_or_else(|| corrupt("support_cases.category")))
+            .transpose()?,
         outcome: row.outcome.as_deref().map(|o| Outcome::parse(o).ok_or_else(|| corrupt("support_cases.outcome"))).transpose()?,
         check_in_days: u16::try_from(row.check_in_days).map_err(|_| corrupt("support_cases.check_in_days"))?,
         id: row.id,
@@ -555,7 +589,8 @@ pub async fn save(
     }))
 }
 
-type EntryRow = (i64, OffsetDateTime, String, Option<Uuid>, Option<String>, Option<String>, Option<String>, Option<i64>, Option<Vec<u8>>);
+type EntryRow =
+    (i64, OffsetDateTime, String, Option<Uuid>, Option<String>, Option<String>, Option<String>, Option<i64>, Option<Vec<u8>>);
 
 /// What happened to a case, oldest first, opened. Callers check who may see the details.
 pub async fn entries(db: &Db, keys: &Keys, case_id: Uuid) -> Result<Vec<Entry>> {

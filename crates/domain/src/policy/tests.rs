@@ -178,13 +178,16 @@ fn case_access_of(actor: &Actor) -> Result<CaseAccess, Denied> {
     case_access(actor, &scope)
 }
 
-/// Who sees what of a support case: (actor, the parts shown or the refusal, works it).
+/// The parts shown and whether the actor works the case, or the refusal.
+type Seen = Result<(Vec<ConsentPart>, bool), Denied>;
+
+/// Who sees what of a support case.
 #[test]
 fn a_support_case_is_seen_as_the_persons_consent_allows() {
     use ConsentPart::*;
     use StaffRole::*;
     let consented = vec![Assessment, Plan];
-    let table: Vec<(Actor, Result<(Vec<ConsentPart>, bool), Denied>)> = vec![
+    let table: Vec<(Actor, Seen)> = vec![
         (at(FamilySupportSpecialist, CENTER), Ok((ConsentPart::ALL.to_vec(), true))),
         (at(AgencyHead, CENTER), Ok((ConsentPart::ALL.to_vec(), true))),
         (at(FamilySupportSpecialist, OTHER_CENTER), Err(Denied::OutOfScope)),

@@ -275,7 +275,8 @@ impl PlanInput {
         validated(today, |r| {
             let goals = r.required(self.goals, "goals", |r, v, f| {
                 let items = r.items(v, f, limits::GOALS)?;
-                let goals: Vec<_> = items.into_iter().enumerate().map(|(i, g)| r.goal_of(g, &format!("{f}[{i}]"), staff)).collect();
+                let goals: Vec<_> =
+                    items.into_iter().enumerate().map(|(i, g)| r.goal_of(g, &format!("{f}[{i}]"), staff)).collect();
                 goals.into_iter().collect::<Option<Vec<_>>>()
             });
             goals.map(|goals| Plan { goals })
@@ -286,7 +287,8 @@ impl PlanInput {
 impl ServiceLogInput {
     pub fn validate(self, today: Date) -> Result<ServiceDelivery, Error> {
         validated(today, |r| {
-            let service = r.required(self.service, "service", |r, v, f| r.code(v, f, SupportService::parse, SupportService::codes));
+            let service =
+                r.required(self.service, "service", |r, v, f| r.code(v, f, SupportService::parse, SupportService::codes));
             let on = r.required(self.on, "on", Reader::past_day_of);
             let minutes = r.required(self.minutes, "minutes", |r, v, f| r.integer(v, f, 1, limits::MAX_MINUTES));
             let note = r.optional(self.note, "note", |r, v, f| r.text(v, f, limits::NOTE_CHARS));
@@ -298,7 +300,8 @@ impl ServiceLogInput {
 impl CheckInInput {
     pub fn validate(self) -> Result<CheckIn, Error> {
         validated(Date::MIN, |r| {
-            let outcome = r.required(self.outcome, "outcome", |r, v, f| r.code(v, f, CheckInOutcome::parse, CheckInOutcome::codes));
+            let outcome =
+                r.required(self.outcome, "outcome", |r, v, f| r.code(v, f, CheckInOutcome::parse, CheckInOutcome::codes));
             let note = r.optional(self.note, "note", |r, v, f| r.text(v, f, limits::NOTE_CHARS));
             let interval_days = r.optional(self.interval_days, "interval_days", Reader::interval_days);
             Some(CheckIn { outcome: outcome?, note, interval_days })
@@ -428,8 +431,8 @@ impl Reader<'_> {
         let share_with = self.optional(loose.share_with, &format!("{field}.share_with"), |r, v, f| {
             r.code_set(v, f, AgencyKind::parse, || AgencyKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", "))
         });
-        let parts =
-            self.optional(loose.parts, &format!("{field}.parts"), |r, v, f| r.code_set(v, f, ConsentPart::parse, ConsentPart::codes));
+        let parts = self
+            .optional(loose.parts, &format!("{field}.parts"), |r, v, f| r.code_set(v, f, ConsentPart::parse, ConsentPart::codes));
         let bad = self.errors.count_under(field) > 0;
         (!bad).then(|| Consent { share_with: share_with.unwrap_or_default(), parts: parts.unwrap_or_default() })
     }
@@ -475,8 +478,7 @@ impl Reader<'_> {
         let goal = self.required(loose.goal, &format!("{path}.goal"), |r, v, f| r.text(v, f, limits::NOTE_CHARS));
         let services = self.required(loose.services, &format!("{path}.services"), |r, v, f| {
             let items = r.items(v, f, limits::SERVICES_PER_GOAL)?;
-            let read: Vec<_> =
-                items.into_iter().enumerate().map(|(i, s)| r.planned_of(s, &format!("{f}[{i}]"), staff)).collect();
+            let read: Vec<_> = items.into_iter().enumerate().map(|(i, s)| r.planned_of(s, &format!("{f}[{i}]"), staff)).collect();
             read.into_iter().collect::<Option<Vec<_>>>()
         });
         Some(Goal { goal: goal?, services: services? })
@@ -503,7 +505,8 @@ impl Reader<'_> {
             Some(id)
         });
         let due_on = self.required(loose.due_on, &at("due_on"), Reader::day_of);
-        let status = self.optional(loose.status, &at("status"), |r, v, f| r.code(v, f, ServiceStatus::parse, ServiceStatus::codes));
+        let status =
+            self.optional(loose.status, &at("status"), |r, v, f| r.code(v, f, ServiceStatus::parse, ServiceStatus::codes));
         Some(PlannedService {
             service: service?,
             responsible_id: responsible?,

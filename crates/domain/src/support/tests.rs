@@ -122,8 +122,12 @@ fn a_center_never_has_more_occupied_than_places() {
     assert_eq!((center.shelter_places, center.shelter_occupied), (6, 2));
     let bad = json!({"address": 7, "services": [], "capacity": -1, "shelter_places": 2, "shelter_occupied": 3});
     let got = fields(CenterInput::from_json(bad.to_string().as_bytes()).unwrap().validate());
-    let expected =
-        [("address", "expected_text"), ("services", "required"), ("capacity", "out_of_range"), ("shelter_occupied", "out_of_range")];
+    let expected = [
+        ("address", "expected_text"),
+        ("services", "required"),
+        ("capacity", "out_of_range"),
+        ("shelter_occupied", "out_of_range"),
+    ];
     assert_eq!(got, pairs(&expected));
     let over = OccupancyInput::from_json(br#"{"occupied": 7}"#).unwrap().validate(6);
     assert_eq!(fields(over), pairs(&[("occupied", "out_of_range")]));
@@ -156,7 +160,9 @@ fn a_plan_names_a_specialist_of_the_center_for_each_service() {
         json!({"goals": [{"goal": "Synthetic: safe housing", "services": [
             {"service": service, "responsible_id": responsible.to_string(), "due_on": "2026-12-10", "status": "in_progress"}]}]})
     };
-    let read = |body: serde_json::Value| PlanInput::from_json(body.to_string().as_bytes()).unwrap().validate(date!(2026 - 11 - 25), &[ours]);
+    let read = |body: serde_json::Value| {
+        PlanInput::from_json(body.to_string().as_bytes()).unwrap().validate(date!(2026 - 11 - 25), &[ours])
+    };
     let good = read(plan(ours, "shelter_placement")).expect("valid");
     assert_eq!(good.services().count(), 1);
     let got = fields(read(plan(Uuid::from_u128(8), "massage")));

@@ -94,7 +94,12 @@ pub async fn centers(state: &AppState, staff: &Staff, region: Option<&str>) -> R
 }
 
 /// Sets the shelter places a center occupies now (its head), never above its places.
-pub async fn set_occupancy(state: &AppState, staff: &Staff, center_id: &str, input: OccupancyInput) -> Result<CenterView, AppError> {
+pub async fn set_occupancy(
+    state: &AppState,
+    staff: &Staff,
+    center_id: &str,
+    input: OccupancyInput,
+) -> Result<CenterView, AppError> {
     allow(staff, &Action::SetOccupancy { center_id })?;
     let center = store_support::center(&state.db, center_id).await?.ok_or(Error::NotFound)?;
     let occupied = input.validate(center.profile.shelter_places)?;
@@ -196,7 +201,8 @@ pub async fn refer(state: &AppState, staff: &Staff, input: ReferralInput) -> Res
 /// Whether the agency's action report on the complaint names a family support referral.
 async fn reported_referral(state: &AppState, id: domain::ids::ComplaintId, agency: &str) -> Result<bool, AppError> {
     let assignment = store::assignments::get(&state.db, &state.store_keys, id, agency).await?;
-    let report = assignment.and_then(|a| a.report).and_then(|r| serde_json::from_str::<domain::assignment::ActionReport>(&r).ok());
+    let report =
+        assignment.and_then(|a| a.report).and_then(|r| serde_json::from_str::<domain::assignment::ActionReport>(&r).ok());
     Ok(report.is_some_and(|r| r.actions.iter().any(|a| matches!(a, domain::assignment::Action::FamilySupportReferral))))
 }
 
@@ -210,13 +216,14 @@ pub async fn referrals(state: &AppState, staff: &Staff, status: Option<&str>, li
         _ => None,
     };
     let wanted = status.map(str::trim).filter(|s| !s.is_empty());
-    let stored = match wanted {
-        None => None,
-        Some("overdue") => Some(ReferralStatus::Pending),
-        Some(code) => Some(ReferralStatus::parse(code).ok_or_else(|| {
-            AppError::field("status", "unknown_value", "expected one of: pending, accepted, refused, overdue")
-        })?),
-    };
+    let stored =
+        match wanted {
+            None => None,
+            Some("overdue") => Some(ReferralStatus::Pending),
+            Some(code) => Some(ReferralStatus::parse(code).ok_or_else(|| {
+                AppError::field("status", "unknown_value", "expected one of: pending, accepted, refused, overdue")
+            })?),
+        };
     let now = state.clock.now();
     let lines = store_support::referrals(&state.db, center.as_deref(), stored, limit.clamp(1, 500)).await?;
     Ok(lines
@@ -584,8 +591,13 @@ pub async fn check_in(state: &AppState, staff: &Staff, id: Uuid, input: CheckInI
         case.check_in_days = check.interval_days.unwrap_or(case.check_in_days);
         case.next_check_in_at = next_check_in(now, case.check_in_days);
         case.reminded_at = None;
-        Ok(NewEntry { kind: "check_in", code: Some(check.outcome.as_str().to_owned()), detail: check.note, ..NewEntry::default() }
-            .into())
+        Ok(NewEntry {
+            kind: "check_in",
+            code: Some(check.outcome.as_str().to_owned()),
+            detail: check.note,
+            ..NewEntry::default()
+        }
+        .into())
     })
     .await
 }
@@ -632,7 +644,13 @@ pub async fn set_category(state: &AppState, staff: &Staff, id: Uuid, input: Cate
 
 /// A step of the case's life: ask for closure with an outcome (specialist or head), approve or
 /// return it (the head), reopen with a reason.
-pub async fn take_step(state: &AppState, staff: &Staff, id: Uuid, step: CaseStep, input: CaseStepInput) -> Result<CaseView, AppError> {
+pub async fn take_step(
+    state: &AppState,
+    staff: &Staff,
+    id: Uuid,
+    step: CaseStep,
+    input: CaseStepInput,
+) -> Result<CaseView, AppError> {
     let details = input.validate(step)?;
     work(state, staff, id, step.needs_head(), |case, now| {
         let from = case.status;
@@ -728,7 +746,11 @@ pub async fn figures(
     let mut hours = counts.first_service_hours;
     Ok(SupportFigures {
         people_supported: counts.people_supported,
-        services: counts.services.into_iter().map(|(service, count, minutes)| ServiceFigure { service, count, minutes }).collect(),
+        services: counts
+            .services
+            .into_iter()
+            .map(|(service, count, minutes)| ServiceFigure { service, count, minutes })
+            .collect(),
         median_hours_to_first_service: median(&mut hours).map(|h| (h * 10.0).round() / 10.0),
         outcomes: counts.outcomes.into_iter().map(|(outcome, count)| OutcomeFigure { outcome, count }).collect(),
         shelters: counts

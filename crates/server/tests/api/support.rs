@@ -158,13 +158,25 @@ async fn a_refusal_needs_a_reason_and_a_late_referral_is_overdue() {
         assert_eq!(theirs.status, StatusCode::NOT_FOUND, "another center's referral");
         let no_reason = app.json_as(&specialist, "POST", &format!("/api/v1/referrals/{id}/refuse"), &json!({})).await;
         assert_eq!((no_reason.status, no_reason.error_fields()), (StatusCode::UNPROCESSABLE_ENTITY, vec!["reason".to_owned()]));
-        let refused =
-            app.json_as(&specialist, "POST", &format!("/api/v1/referrals/{id}/refuse"), &json!({"reason": "Synthetic: out of our area"})).await;
+        let refused = app
+            .json_as(
+                &specialist,
+                "POST",
+                &format!("/api/v1/referrals/{id}/refuse"),
+                &json!({"reason": "Synthetic: out of our area"}),
+            )
+            .await;
         assert_eq!(refused.status, StatusCode::OK, "{}", refused.body);
         assert_eq!(refused.json()["status"], "refused");
         assert!(!refused.body.contains("out of our area"), "the reason is not repeated in the answer");
-        let bad_center = app.json_as(&operator, "POST", "/api/v1/referrals",
-            &json!({"complaint_id": complaint_id, "center_id": POLICE, "consent": {"parts": ["tea"]}})).await;
+        let bad_center = app
+            .json_as(
+                &operator,
+                "POST",
+                "/api/v1/referrals",
+                &json!({"complaint_id": complaint_id, "center_id": POLICE, "consent": {"parts": ["tea"]}}),
+            )
+            .await;
         assert_eq!(bad_center.error_fields(), ["center_id", "consent.parts[0]"]);
         app
     })
