@@ -243,3 +243,38 @@ async fn figures_count_services_and_the_time_to_the_first_one() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_overdue_check_in_is_due_once_until_the_next_check_in() {
+    on_each_backend("support_check_ins", config, |app| async move {
+        let operator = app.sign_in_as("operator.checks", "operator", None, None).await;
+        let specialist = app.sign_in_as("specialist.checks", "family_support_specialist", Some(CENTER), None).await;
+        let id = refer(&app, &operator, &complaint(&app).await).await;
+        app.json_as(&specialist, "POST", &format!("/api/v1/referrals/{id}/accept"), &json!({"check_in_days": 2})).await;
+        let due = |app: &TestApp| {
+            let (db, now) = (app.db.clone(), app.state.clock.now());
+            async move { store::support::due_check_ins(&db, now, 10).await.unwrap() }
+        };
+        assert!(due(&app).await.is_empty(), "not yet due");
+        app.advance(time::Duration::days(3));
+        let overdue = due(&app).await;
+        assert_eq!(overdue.len(), 1);
+        assert_eq!(overdue[0].case_id.to_string(), id);
+        let event = domain::audit::AuditEntry::new(
+            app.state.clock.now(),
+            domain::audit::AuditActor::system(),
+            domain::audit::AuditAction::SupportRemind,
+        );
+        let marked =
+            store::support::mark_reminded(&app.db, &app.state.store_keys, overdue[0].case_id, overdue[0].next_check_in_at, event);
+        assert!(marked.await.unwrap());
+        assert!(due(&app).await.is_empty(), "reminded once");
+        let specialist = app.sign_in("specialist.checks", PASSWORD).await.unwrap();
+        let checked = app.json_as(&specialist, "POST", &case_uri(&id, "/check-ins"), &json!({"outcome": "concern"})).await;
+        assert_eq!(checked.json()["check_in_overdue"], false, "{}", checked.body);
+        app.advance(time::Duration::days(2));
+        assert_eq!(due(&app).await.len(), 1, "the next check-in is due in its turn");
+        app
+    })
+    .await;
+}
