@@ -50,6 +50,24 @@ code_list! {
         KeysRotate = "keys.rotate",
         /// The registry of institutions imported (counts in the detail).
         InstitutionsImport = "institutions.import",
+        /// A family support center's profile set in the registry.
+        CenterSet = "center.set",
+        /// A center's shelter places occupied now, set by its head.
+        CenterOccupancy = "center.occupancy",
+        /// A complaint's person referred to a family support center (consent codes in the detail).
+        ReferralCreate = "referral.create",
+        /// The center accepted a referral: a support case opened.
+        ReferralAccept = "referral.accept",
+        ReferralRefuse = "referral.refuse",
+        /// A support case's personal parts were shown (the parts in the detail).
+        SupportView = "support.view",
+        /// A support case changed: assessment, safety plan, plan, a service, a check-in, a
+        /// visit, the category (what in the detail).
+        SupportUpdate = "support.update",
+        /// A step of a support case: closure asked, approved, returned; reopened.
+        SupportStep = "support.step",
+        /// The reminder of an overdue safety check-in was queued.
+        SupportRemind = "support.remind",
     }
 }
 

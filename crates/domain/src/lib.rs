@@ -25,6 +25,7 @@ pub mod reference;
 pub mod region;
 pub mod routing;
 pub mod school;
+pub mod support;
 pub mod synthetic;
 pub mod taxonomy;
 pub mod triage;

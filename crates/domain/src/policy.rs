@@ -7,6 +7,8 @@
 //! Being a pure function of (actor, action), it is tested as a table, role by role.
 
 use crate::complaint::{Channel, Complaint, Reporter, code_list};
+use crate::routing::AgencyKind;
+use crate::support::ConsentPart;
 use uuid::Uuid;
 
 code_list! {
@@ -157,6 +159,80 @@ pub enum Action<'a> {
     /// Attach a file or a link to a complaint (`agency_id: None`) or to an agency's work on it,
     /// for its action report (`Some`: that agency's assignment).
     AddEvidence { record: RecordScope<'a>, agency_id: Option<&'a str> },
+    /// Set a family support center's profile in the registry (administrators).
+    ManageCenters,
+    /// Read the registry of family support centers (no personal field).
+    ViewCenters,
+    /// Set the shelter places a center occupies now (its head).
+    SetOccupancy { center_id: &'a str },
+    /// Refer a complaint's person to a family support center; `agencies` are those the
+    /// complaint is assigned to.
+    Refer { agencies: &'a [&'a str] },
+    /// Accept or refuse a referral to this center.
+    DecideReferral { center_id: &'a str },
+    /// See referrals (the grant's scope: one center's inbox, or all for the contact center).
+    ViewReferrals,
+    /// Work a support case of this center: assess, plan, log, check in, ask for closure, reopen.
+    WorkSupportCase { center_id: &'a str },
+    /// Approve or return the closure of a support case of this center (its head).
+    ApproveClosure { center_id: &'a str },
+    /// See a support case; which of its parts: [`case_access`].
+    ViewSupportCase(CaseScope<'a>),
+}
+
+/// What a support case is, as far as access goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CaseScope<'a> {
+    /// The center that works it.
+    pub center_id: &'a str,
+    /// The agencies the case's complaint is assigned to, with their kinds.
+    pub assigned: &'a [(&'a str, AgencyKind)],
+    /// The person's consent: the agency kinds it shares with, and the parts.
+    pub share_with: &'a [AgencyKind],
+    pub parts: &'a [ConsentPart],
+}
+
+/// What of a support case an actor may see and do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseAccess {
+    /// The personal parts shown; the summary (status, category, services, schedule, outcome)
+    /// goes with any access.
+    pub parts: Vec<ConsentPart>,
+    /// Whether the actor works the case (its center's specialists and head).
+    pub work: bool,
+}
+
+/// Who sees what of a support case. The person's consent is enforced here, once:
+///
+/// - the center's specialists and head see every part and work the case;
+/// - the contact center (operators, supervisors) made or received the referral and follows the
+///   family until the crisis is resolved (DOMAIN.md): it sees the summary always, and the
+///   personal parts the consent names;
+/// - an agency officer or head whose agency is assigned to the complaint sees the summary and
+///   the consented parts **only if the consent shares with their agency's kind**. Otherwise
+///   they get nothing — not even that a case exists ([`Denied::OutOfScope`], a 404): a consent
+///   that excludes the police keeps the police out of the case entirely;
+/// - a specialist of another center, and every other role, gets nothing.
+pub fn case_access(actor: &Actor, case: &CaseScope) -> Result<CaseAccess, Denied> {
+    use StaffRole::*;
+    let ActorKind::User { role, .. } = actor.kind else { return Err(Denied::Role) };
+    let consented = || CaseAccess { parts: case.parts.to_vec(), work: false };
+    match role {
+        FamilySupportSpecialist | AgencyHead if actor.agency_id.as_deref() == Some(case.center_id) => {
+            Ok(CaseAccess { parts: ConsentPart::ALL.to_vec(), work: true })
+        }
+        Operator | Supervisor => Ok(consented()),
+        FamilySupportSpecialist => Err(Denied::OutOfScope),
+        AgencyOfficer | AgencyHead => {
+            let agency = actor.agency_id.as_deref().ok_or(Denied::NoAffiliation)?;
+            let kind = case.assigned.iter().find(|(id, _)| *id == agency).map(|(_, kind)| *kind);
+            match kind {
+                Some(kind) if case.share_with.contains(&kind) => Ok(consented()),
+                _ => Err(Denied::OutOfScope),
+            }
+        }
+        _ => Err(Denied::Role),
+    }
 }
 
 /// Which complaints a grant reaches.
@@ -250,6 +326,34 @@ fn decide_for_role(actor: &Actor, role: StaffRole, action: &Action) -> Result<Gr
         }
         (AgencyOfficer | AgencyHead | FamilySupportSpecialist, Action::AddEvidence { record, agency_id }) => {
             agency_evidence(actor, record, *agency_id)
+        }
+        (_, action) => decide_support(actor, role, action),
+    }
+}
+
+/// The family support centers' work (see [`case_access`] for the cases themselves).
+fn decide_support(actor: &Actor, role: StaffRole, action: &Action) -> Result<Grant, Denied> {
+    use StaffRole::*;
+    match (role, action) {
+        (Administrator, Action::ManageCenters) => not_records(),
+        (SchoolReporter | Auditor, Action::ViewCenters) => Err(Denied::Role),
+        (_, Action::ViewCenters) => not_records(),
+        (AgencyHead, Action::SetOccupancy { center_id } | Action::ApproveClosure { center_id }) => own_agency(actor, center_id),
+        (Operator | Supervisor, Action::Refer { .. } | Action::ViewReferrals) => everything(),
+        (AgencyOfficer | AgencyHead | FamilySupportSpecialist, Action::Refer { agencies }) => {
+            let grant = agency(actor)?;
+            let assigned = actor.agency_id.as_deref().is_some_and(|own| agencies.contains(&own));
+            assigned.then_some(grant).ok_or(Denied::OutOfScope)
+        }
+        (FamilySupportSpecialist | AgencyHead, Action::DecideReferral { center_id } | Action::WorkSupportCase { center_id }) => {
+            own_agency(actor, center_id)
+        }
+        (FamilySupportSpecialist | AgencyHead, Action::ViewReferrals) => agency(actor),
+        (_, Action::ViewSupportCase(case)) => {
+            let access = case_access(actor, case)?;
+            let scope = if access.work { Scope::Agency(case.center_id.to_owned()) } else { Scope::All };
+            let fields = if access.parts.is_empty() { Fields::NoPersonal } else { Fields::WithoutReporter };
+            Ok(Grant { scope, fields })
         }
         _ => Err(Denied::Role),
     }

@@ -65,6 +65,9 @@ pub struct Config {
     /// `QORGAU_SCHOOL_REPORT_LIMIT_HOURS`: a school's report made later than this after the
     /// school learned of the event is flagged late in the figures.
     pub school_report_limit_hours: u32,
+    /// `QORGAU_REFERRAL_DECISION_HOURS`: a family support center accepts or refuses a referral
+    /// within this long; later, the referral shows `overdue`.
+    pub referral_decision_hours: u32,
     /// `QORGAU_QR_BURST`, `QORGAU_QR_PER_MINUTE`: reports through one institution's QR code at
     /// once, and how fast that allowance comes back. Past it, the form asks a question a child
     /// can answer; no report is turned away.
@@ -108,6 +111,7 @@ impl Default for Config {
             public_burst: 30,
             public_per_minute: 10,
             school_report_limit_hours: 24,
+            referral_decision_hours: 24,
             qr_burst: 60,
             qr_per_minute: 2,
             smtp_url: None,
@@ -245,6 +249,9 @@ impl Config {
         if let Some(n) = number("QORGAU_SCHOOL_REPORT_LIMIT_HOURS")? {
             self.school_report_limit_hours = n;
         }
+        if let Some(n) = number("QORGAU_REFERRAL_DECISION_HOURS")? {
+            self.referral_decision_hours = n;
+        }
         if let Some(n) = number("QORGAU_QR_BURST")? {
             self.qr_burst = n;
         }
@@ -372,6 +379,10 @@ qr_per_minute = 2
 # QORGAU_SCHOOL_REPORT_LIMIT_HOURS: a school must report at once; a report made later than
 # this after the school learned of the event is flagged late in the figures.
 school_report_limit_hours = 24
+
+# QORGAU_REFERRAL_DECISION_HOURS: a family support center accepts or refuses a referral within
+# this long; later, the referral shows overdue.
+referral_decision_hours = 24
 
 # Notices to staff and agencies. An agency with a webhook (set on /staff/admin/users) gets
 # its notices there, signed; otherwise they go by mail to the addresses its people gave.

@@ -43,6 +43,8 @@ pub struct Shared {
     pub qr_reports: Limiter<String>,
     /// A school's report later than this after it learned of the event is late.
     pub school_report_limit: time::Duration,
+    /// A family support center decides on a referral within this long.
+    pub referral_decision: time::Duration,
     /// Wrong status PINs per address, and per tracking code.
     pub wrong_pins_by_address: Limiter<IpAddr>,
     pub wrong_pins_by_code: Limiter<String>,
@@ -95,6 +97,7 @@ impl AppState {
             public_reports: Limiter::new(config.public_burst, per_public_report),
             qr_reports: Limiter::new(config.qr_burst, Duration::from_secs(60) / config.qr_per_minute.max(1)),
             school_report_limit: time::Duration::hours(config.school_report_limit_hours.into()),
+            referral_decision: time::Duration::hours(config.referral_decision_hours.into()),
             wrong_pins_by_address: Limiter::new(20, PIN_WINDOW / 20),
             wrong_pins_by_code: Limiter::new(5, PIN_WINDOW / 5),
             wrong_sign_ins_by_address: Limiter::new(20, PIN_WINDOW / 20),

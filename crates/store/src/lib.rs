@@ -23,6 +23,7 @@ pub mod schema;
 pub mod schools;
 pub mod sealed;
 pub mod statistics;
+pub mod support;
 pub mod test_support;
 pub mod users;
 pub mod writer;

@@ -1,7 +1,8 @@
 //! Anonymising closed complaints past the retention period: their personal fields are erased
-//! (names, phones, IINs, addresses, the narrative), what statistics need is kept (region,
-//! channel, categories, ages, risk, assignments), and each erasure is audited in its
-//! transaction.
+//! (names, phones, IINs, addresses, the narrative; what a school said it did; the notes and
+//! plans of closed support cases), what statistics need is kept (region, channel, categories,
+//! ages, risk, assignments, the support cases' codes and minutes), and each erasure is audited
+//! in its transaction.
 //!
 //! Their evidence goes too: photos and posts show the people. The rows (files' descriptions
 //! and sealed links) are deleted in the same transaction; once it has committed, each file no
@@ -68,14 +69,23 @@ async fn erase(db: &Db, keys: &Keys, ids: &[Uuid], now: OffsetDateTime) -> Resul
         let mut q = QueryBuilder::new("SELECT DISTINCT address FROM evidence WHERE address IS NOT NULL AND complaint_id IN (");
         push_ids(&mut q, ids);
         let addresses: Vec<String> = q.build_query_scalar().fetch_all(&mut *tx).await?;
-        for update in [
-            "DELETE FROM evidence WHERE complaint_id IN (",
-            "UPDATE complaint_victims SET name = NULL, iin = NULL, iin_index = NULL WHERE complaint_id IN (",
-            "UPDATE complaint_perpetrators SET name = NULL WHERE complaint_id IN (",
-            "UPDATE school_reports SET actions_taken = NULL WHERE complaint_id IN (",
+        // A family's support may go on after its complaint closed: only closed support cases
+        // (and refused referrals) lose their notes. (update, what closes it after the ids' `)`)
+        for (update, end) in [
+            ("DELETE FROM evidence WHERE complaint_id IN (", ""),
+            ("UPDATE complaint_victims SET name = NULL, iin = NULL, iin_index = NULL WHERE complaint_id IN (", ""),
+            ("UPDATE complaint_perpetrators SET name = NULL WHERE complaint_id IN (", ""),
+            ("UPDATE school_reports SET actions_taken = NULL WHERE complaint_id IN (", ""),
+            ("UPDATE support_entries SET detail = NULL WHERE case_id IN (SELECT id FROM support_cases \
+              WHERE status = 'closed' AND complaint_id IN (", ")"),
+            ("UPDATE support_cases SET assessment = NULL, safety_plan = NULL, plan = NULL WHERE status = 'closed' \
+              AND complaint_id IN (", ""),
+            ("UPDATE referrals SET note = NULL, refusal = NULL WHERE (status = 'refused' OR id IN (SELECT id FROM \
+              support_cases WHERE status = 'closed')) AND complaint_id IN (", ""),
         ] {
             let mut q = QueryBuilder::new(update);
             push_ids(&mut q, ids);
+            q.push(end);
             q.build().execute(&mut *tx).await?;
         }
         append_in(&mut tx, &keys.chain, &events).await?;

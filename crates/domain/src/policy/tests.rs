@@ -236,3 +236,91 @@ fn an_agency_system_sees_and_adds_evidence_as_its_token_allows() {
     assert!(!add(&worker, OWN, None) && !add(&worker, OTHER, Some(OWN_AGENCY)));
     assert!(!add(&reader, OWN, Some(OWN_AGENCY)), "reading is not working");
 }
+
+const CENTER: &str = "kz-71-family-support-center";
+const OTHER_CENTER: &str = "kz-75-family-support-center";
+const POLICE: &str = "kz-71-police";
+const SOCIAL: &str = "kz-71-social-protection";
+
+fn at(role: StaffRole, agency: &str) -> Actor {
+    Actor::user(Uuid::from_u128(3), role, Some(agency.to_owned()), None)
+}
+
+/// A case of `CENTER` on a complaint assigned to the police and social protection, whose
+/// consent shares the assessment and the plan with social protection only.
+fn case_access_of(actor: &Actor) -> Result<CaseAccess, Denied> {
+    use crate::routing::AgencyKind::*;
+    let assigned = [(POLICE, Police), (SOCIAL, SocialProtection)];
+    let scope = CaseScope {
+        center_id: CENTER,
+        assigned: &assigned,
+        share_with: &[SocialProtection],
+        parts: &[ConsentPart::Assessment, ConsentPart::Plan],
+    };
+    case_access(actor, &scope)
+}
+
+/// The parts shown and whether the actor works the case, or the refusal.
+type Seen = Result<(Vec<ConsentPart>, bool), Denied>;
+
+/// Who sees what of a support case.
+#[test]
+fn a_support_case_is_seen_as_the_persons_consent_allows() {
+    use ConsentPart::*;
+    use StaffRole::*;
+    let consented = vec![Assessment, Plan];
+    let table: Vec<(Actor, Seen)> = vec![
+        (at(FamilySupportSpecialist, CENTER), Ok((ConsentPart::ALL.to_vec(), true))),
+        (at(AgencyHead, CENTER), Ok((ConsentPart::ALL.to_vec(), true))),
+        (at(FamilySupportSpecialist, OTHER_CENTER), Err(Denied::OutOfScope)),
+        (at(AgencyHead, OTHER_CENTER), Err(Denied::OutOfScope)),
+        (actor(Operator), Ok((consented.clone(), false))),
+        (actor(Supervisor), Ok((consented.clone(), false))),
+        (at(AgencyOfficer, SOCIAL), Ok((consented.clone(), false))),
+        // The consent does not share with the police: nothing, not even that the case exists.
+        (at(AgencyOfficer, POLICE), Err(Denied::OutOfScope)),
+        (at(AgencyHead, POLICE), Err(Denied::OutOfScope)),
+        (at(AgencyOfficer, "kz-71-health"), Err(Denied::OutOfScope)),
+        (actor(Analyst), Err(Denied::Role)),
+        (actor(Auditor), Err(Denied::Role)),
+        (actor(Administrator), Err(Denied::Role)),
+        (actor(SchoolReporter), Err(Denied::Role)),
+        (system(&[Permission::ReadComplaints]), Err(Denied::Role)),
+    ];
+    for (who, expected) in table {
+        let got = case_access_of(&who).map(|a| (a.parts, a.work));
+        assert_eq!(got, expected, "{:?} at {:?}", who.role(), who.agency_id);
+    }
+}
+
+#[test]
+fn who_refers_decides_works_and_closes() {
+    use StaffRole::*;
+    let may = |a: &Actor, action: Action| decide(a, &action).is_ok();
+    let assigned: &[&str] = &[POLICE];
+    for referrer in [actor(Operator), actor(Supervisor), at(AgencyOfficer, POLICE), at(AgencyHead, POLICE)] {
+        assert!(may(&referrer, Action::Refer { agencies: assigned }), "{:?}", referrer.role());
+    }
+    assert!(!may(&at(AgencyOfficer, SOCIAL), Action::Refer { agencies: assigned }), "an agency not on the complaint");
+    assert!(!may(&actor(Analyst), Action::Refer { agencies: assigned }));
+    for role in [FamilySupportSpecialist, AgencyHead] {
+        assert!(may(&at(role, CENTER), Action::DecideReferral { center_id: CENTER }), "{role:?}");
+        assert!(may(&at(role, CENTER), Action::WorkSupportCase { center_id: CENTER }), "{role:?}");
+        assert!(!may(&at(role, OTHER_CENTER), Action::DecideReferral { center_id: CENTER }), "{role:?} of another center");
+        assert!(!may(&at(role, OTHER_CENTER), Action::WorkSupportCase { center_id: CENTER }), "{role:?} of another center");
+    }
+    assert!(!may(&actor(Operator), Action::DecideReferral { center_id: CENTER }));
+    assert!(may(&at(AgencyHead, CENTER), Action::ApproveClosure { center_id: CENTER }));
+    assert!(!may(&at(FamilySupportSpecialist, CENTER), Action::ApproveClosure { center_id: CENTER }));
+    assert!(may(&at(AgencyHead, CENTER), Action::SetOccupancy { center_id: CENTER }));
+    assert!(!may(&at(FamilySupportSpecialist, CENTER), Action::SetOccupancy { center_id: CENTER }));
+    assert!(!may(&at(AgencyHead, OTHER_CENTER), Action::SetOccupancy { center_id: CENTER }));
+    assert!(may(&actor(Administrator), Action::ManageCenters) && !may(&actor(Supervisor), Action::ManageCenters));
+    assert!(may(&actor(Operator), Action::ViewCenters) && !may(&actor(SchoolReporter), Action::ViewCenters));
+    let inbox = decide(&at(FamilySupportSpecialist, CENTER), &Action::ViewReferrals).unwrap();
+    assert_eq!(inbox.scope, Scope::Agency(CENTER.into()));
+    assert_eq!(decide(&actor(Operator), &Action::ViewReferrals).unwrap().scope, Scope::All);
+    assert!(!may(&at(AgencyOfficer, POLICE), Action::ViewReferrals));
+    let figures = decide(&at(AgencyHead, CENTER), &Action::ViewStatistics).unwrap();
+    assert_eq!(figures.scope, Scope::Agency(CENTER.into()), "a center's head sees its own figures");
+}

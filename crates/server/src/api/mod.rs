@@ -16,6 +16,7 @@ mod institutions;
 mod reference;
 mod schools;
 mod status;
+mod support;
 
 pub use audit::AuditParams;
 pub use errors::{ErrorBody, ErrorItem};
@@ -82,6 +83,22 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(assignments::step))
         .routes(routes!(assignments::assign_officer))
         .routes(routes!(assignments::relate))
+        .routes(routes!(support::set_center))
+        .routes(routes!(support::centers))
+        .routes(routes!(support::set_occupancy))
+        .routes(routes!(support::refer, support::referrals))
+        .routes(routes!(support::accept))
+        .routes(routes!(support::refuse))
+        .routes(routes!(support::case))
+        .routes(routes!(support::assess))
+        .routes(routes!(support::safety_plan))
+        .routes(routes!(support::plan))
+        .routes(routes!(support::log_service))
+        .routes(routes!(support::check_in))
+        .routes(routes!(support::visit))
+        .routes(routes!(support::category))
+        .routes(routes!(support::step))
+        .routes(routes!(support::figures))
         .routes(routes!(audit::events))
         .routes(routes!(audit::statistics))
         .routes(routes!(audit::compliance))

@@ -8,6 +8,7 @@ pub mod complaints;
 pub mod evidence;
 pub mod institutions;
 pub mod schools;
+pub mod support;
 
 use domain::audit::AuditActor;
 use domain::policy::Actor;
