@@ -461,6 +461,7 @@ notice-assignment-step = An assignment has a new step.
 notice-assignment-new = Your agency has a new assignment.
 notice-assignment-notice = A deadline is near or missed: a reminder or escalation.
 notice-complaint-status = The complaint's status has changed.
+notice-support-check_in_due = A safety check-in of a support case is overdue.
 notice-open = Open it in Qorgau: { $path }
 sms-news = There is news on your request { $code }. Check it on the status page with your code and PIN.
 

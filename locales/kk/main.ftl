@@ -461,6 +461,7 @@ notice-assignment-step = Тапсырма бойынша жаңа қадам ж�
 notice-assignment-new = Ведомствоңызға жаңа тапсырма келді.
 notice-assignment-notice = Мерзім жақын немесе өтіп кетті: еске салу немесе эскалация.
 notice-complaint-status = Өтініштің мәртебесі өзгерді.
+notice-support-check_in_due = Қолдау ісі бойынша қауіпсіздікті тексеру мерзімі өтіп кетті.
 notice-open = Qorgau-да ашыңыз: { $path }
 sms-news = { $code } сұрауыңыз бойынша жаңалық бар. Мәртебе бетінде код пен PIN арқылы қараңыз.
 

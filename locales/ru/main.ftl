@@ -461,6 +461,7 @@ notice-assignment-step = По поручению сделан новый шаг.
 notice-assignment-new = Вашему ведомству поступило новое поручение.
 notice-assignment-notice = Срок близок или пропущен: напоминание или эскалация.
 notice-complaint-status = Статус обращения изменился.
+notice-support-check_in_due = Просрочена проверка безопасности по делу поддержки.
 notice-open = Откройте в Qorgau: { $path }
 sms-news = По вашему запросу { $code } есть новости. Посмотрите на странице статуса по коду и PIN.
 

@@ -1,6 +1,7 @@
 //! Scheduled work of a running server: every minute, reminders and escalations of assignments
 //! whose deadline comes near or passed (each exactly once, however many servers run it: see
-//! `store::escalation`); daily, the anonymisation of closed complaints past the retention
+//! `store::escalation`) and reminders of family support check-ins now overdue (likewise, see
+//! `store::support::remind`); daily, the anonymisation of closed complaints past the retention
 //! period (one transaction per batch, skipping complaints already anonymised).
 
 use crate::error::AppError;
@@ -20,10 +21,12 @@ pub async fn run_retention(state: &AppState) -> Result<usize, AppError> {
 
 const ESCALATION_EVERY: Duration = Duration::from_secs(60);
 
-/// Queues the reminders and escalations due now; returns how many were queued.
+/// Queues the reminders and escalations due now, and the reminders of overdue check-ins;
+/// returns how many were queued.
 pub async fn run_escalation(state: &AppState) -> Result<usize, AppError> {
     let queued = store::escalation::run_until_done(&state.db, &state.store_keys, &state.escalation, state.clock.now()).await?;
-    Ok(queued.len())
+    let check_ins = crate::service::support::remind_check_ins(state).await?;
+    Ok(queued.len() + check_ins)
 }
 
 const DELIVERY_EVERY: Duration = Duration::from_secs(5);

@@ -612,35 +612,61 @@ pub struct DueCheckIn {
     pub case_id: Uuid,
     pub center_id: String,
     pub next_check_in_at: OffsetDateTime,
+    /// The case's specialist: the one who accepted the referral.
+    pub specialist_id: Option<Uuid>,
 }
+
+/// The topic of a check-in reminder in the outbox.
+pub const CHECK_IN_DUE: &str = "support.check_in_due";
 
 /// Cases not closed whose next check-in is due by `now` and whose reminder was not yet queued,
 /// the most overdue first (index `support_cases_check_in`).
 pub async fn due_check_ins(db: &Db, now: OffsetDateTime, limit: u32) -> Result<Vec<DueCheckIn>> {
-    let sql = "SELECT id AS case_id, center_id, next_check_in_at FROM support_cases \
-               WHERE reminded_at IS NULL AND status <> 'closed' AND next_check_in_at <= $1 \
-               ORDER BY next_check_in_at, id LIMIT $2";
+    let sql = "SELECT c.id AS case_id, c.center_id, c.next_check_in_at, r.decided_by AS specialist_id \
+               FROM support_cases c JOIN referrals r ON r.id = c.id \
+               WHERE c.reminded_at IS NULL AND c.status <> 'closed' AND c.next_check_in_at <= $1 \
+               ORDER BY c.next_check_in_at, c.id LIMIT $2";
     Ok(on_db!(db, pool => sqlx::query_as(sql).bind(stored(now)).bind(i64::from(limit)).fetch_all(pool).await?))
 }
 
-/// Marks the reminder of the check-in due at `due_at` as queued (the caller queues it in the
-/// same pass), audited. False if the case moved on (a check-in recorded, closed, or already
-/// reminded): the reminder then is not for this check-in.
-pub async fn mark_reminded(db: &Db, keys: &Keys, case_id: Uuid, due_at: OffsetDateTime, event: AuditEntry) -> Result<bool> {
+/// Queues the reminder of an overdue check-in to the case's specialist (`user:<id>`, or the
+/// center's people when nobody accepted it by name) in the outbox, marks the case reminded and
+/// appends `event`, in one transaction: exactly once across servers. False if the case moved on
+/// (a check-in recorded, closed, or already reminded): the reminder then is not for this one.
+pub async fn remind(db: &Db, keys: &Keys, due: &DueCheckIn, event: AuditEntry) -> Result<bool> {
+    let recipient = match due.specialist_id {
+        Some(id) => format!("user:{id}"),
+        None => format!("center:{}", due.center_id),
+    };
+    let payload = serde_json::json!({"case_id": due.case_id, "agency_id": due.center_id,
+        "due_at": due.next_check_in_at.unix_timestamp()});
+    let dedupe_key = format!("check_in:{}:{}", due.case_id, due.next_check_in_at.unix_timestamp());
     Ok(on_db!(db, pool => {
         let mut tx = pool.begin().await?;
         let updated = sqlx::query(
             "UPDATE support_cases SET reminded_at = $3 WHERE id = $1 AND next_check_in_at = $2 AND reminded_at IS NULL \
              AND status <> 'closed'",
         )
-        .bind(case_id)
-        .bind(stored(due_at))
+        .bind(due.case_id)
+        .bind(stored(due.next_check_in_at))
         .bind(stored(event.at))
         .execute(&mut *tx)
         .await?;
         if updated.rows_affected() == 0 {
             return Ok(false);
         }
+        sqlx::query(
+            "INSERT INTO outbox (id, created_at, topic, recipient, payload, dedupe_key, status, attempts, next_attempt_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, 'pending', 0, $2) ON CONFLICT (dedupe_key) DO NOTHING",
+        )
+        .bind(Uuid::now_v7())
+        .bind(stored(event.at))
+        .bind(CHECK_IN_DUE)
+        .bind(&recipient)
+        .bind(payload.to_string())
+        .bind(dedupe_key)
+        .execute(&mut *tx)
+        .await?;
         append_in(&mut tx, &keys.chain, std::slice::from_ref(&event)).await?;
         tx.commit().await?;
         true

@@ -2,6 +2,8 @@
 //! - an agency (`agency:`, `agency_head:`, the region's `prosecutor:`): its webhook when set
 //!   (signed), otherwise mail to the addresses its officers (or heads) gave;
 //! - the contact center (`contact_center`, `regional_supervisor:`): mail to shift supervisors;
+//! - a family support center's specialist (`user:<account>`): mail to the address they gave; or
+//!   the center's people (`center:<agency>`) when nobody accepted the case by name;
 //! - a reporter (`reporter:<complaint>`): an SMS, only with their recorded consent and "safe to
 //!   contact" mark — checked again here, before anything leaves.
 //!
@@ -111,15 +113,28 @@ async fn send(state: &AppState, message: &Message) -> Result<(), String> {
             return post(&state.senders.tls, &webhook, message, state.clock.now()).await;
         }
     }
-    let roles: &[StaffRole] = match kind {
-        "agency_head" => &[StaffRole::AgencyHead],
-        "agency" | "prosecutor" => &[StaffRole::AgencyOfficer, StaffRole::AgencyHead],
-        _ => &[StaffRole::Supervisor],
+    let to = match kind {
+        "user" => user_email(state, target).await?,
+        _ => {
+            let (roles, agency): (&[StaffRole], Option<&str>) = match kind {
+                "agency_head" => (&[StaffRole::AgencyHead], agency.as_deref()),
+                "agency" | "prosecutor" => (&[StaffRole::AgencyOfficer, StaffRole::AgencyHead], agency.as_deref()),
+                "center" => (&[StaffRole::FamilySupportSpecialist, StaffRole::AgencyHead], Some(target)),
+                _ => (&[StaffRole::Supervisor], None),
+            };
+            store::users::notice_emails(&state.db, roles, agency).await.map_err(|e| e.to_string())?
+        }
     };
-    let to = store::users::notice_emails(&state.db, roles, agency.as_deref()).await.map_err(|e| e.to_string())?;
     let (subject, text) = notice_text(state, message);
     let mail = Mail { id: message.id, to: &to, subject: &subject, body: &text };
     state.senders.mail.send(&state.senders.tls, &mail, &body(message)).await
+}
+
+/// The notice address of one account (`user:<id>`), if it gave one and is not disabled.
+async fn user_email(state: &AppState, id: &str) -> Result<Vec<String>, String> {
+    let id = id.parse::<uuid::Uuid>().map_err(|_| "user: not an account id".to_owned())?;
+    let user = store::users::get(&state.db, id).await.map_err(|e| e.to_string())?;
+    Ok(user.filter(|u| !u.disabled).and_then(|u| u.email).into_iter().collect())
 }
 
 /// A notice's subject and text, in Kazakh, Russian and English (staff read all three), with
@@ -134,7 +149,10 @@ fn notice_text(state: &AppState, message: &Message) -> (String, String) {
         .map(|language| {
             let tr = Tr::new(language);
             let agency = state.reference.agencies.get(&agency_id).map(|a| a.names.get(language).to_owned()).unwrap_or_default();
-            let path = format!("/staff/assignments/{}/{agency_id}", field("complaint_id"));
+            let path = match payload["case_id"].as_str() {
+                Some(case) => format!("/staff/support-cases/{case}"),
+                None => format!("/staff/assignments/{}/{agency_id}", field("complaint_id")),
+            };
             format!("{}\n{agency}\n{}", tr.t(&key), tr.t1("notice-open", "path", path))
         })
         .join("\n\n");

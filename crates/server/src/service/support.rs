@@ -11,7 +11,7 @@ use super::Staff;
 use crate::error::AppError;
 use crate::state::AppState;
 use domain::Error;
-use domain::audit::{AuditAction, AuditEntry};
+use domain::audit::{AuditAction, AuditActor, AuditEntry};
 use domain::policy::{Action, CaseAccess, CaseScope, Denied, Scope, case_access, decide};
 use domain::routing::AgencyKind;
 use domain::support::*;
@@ -759,4 +759,24 @@ pub async fn figures(
             .map(|(center_id, region, places, occupied)| ShelterFigure { center_id, region, places, occupied })
             .collect(),
     })
+}
+
+/// Reminds the specialists of the check-ins now overdue (one notice per check-in, queued in the
+/// outbox with the case marked and audited in one transaction); returns how many were queued.
+/// Run by the scheduler every minute; safe on several servers at once.
+pub async fn remind_check_ins(state: &AppState) -> Result<usize, AppError> {
+    const BATCH: u32 = 200;
+    let mut queued = 0;
+    loop {
+        let now = state.clock.now();
+        let due = store::support::due_check_ins(&state.db, now, BATCH).await?;
+        for check_in in &due {
+            let event =
+                AuditEntry::new(now, AuditActor::system(), AuditAction::SupportRemind).on("support_case", check_in.case_id);
+            queued += usize::from(store::support::remind(&state.db, &state.store_keys, check_in, event).await?);
+        }
+        if due.len() < BATCH as usize {
+            return Ok(queued);
+        }
+    }
 }

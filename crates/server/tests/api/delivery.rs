@@ -107,10 +107,10 @@ async fn a_receiver_that_never_answers_well_ends_in_the_dead_letters() {
 }
 
 /// What a local SMTP receiver was given: each mail's recipients and its text after DATA.
-type Mailbox = Arc<Mutex<Vec<(Vec<String>, String)>>>;
+pub type Mailbox = Arc<Mutex<Vec<(Vec<String>, String)>>>;
 
 /// A local SMTP receiver on port 0 (the relay is outside this machine in a deployment).
-async fn start_smtp() -> (String, Mailbox) {
+pub async fn start_smtp() -> (String, Mailbox) {
     use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("smtp://{}", listener.local_addr().unwrap());
@@ -158,7 +158,7 @@ async fn start_smtp() -> (String, Mailbox) {
 }
 
 /// The text of a mail's base64 body.
-fn body_of(data: &str) -> String {
+pub fn body_of(data: &str) -> String {
     use base64::Engine;
     let body: String = data.split("\r\n\r\n").nth(1).unwrap().lines().collect();
     String::from_utf8(base64::engine::general_purpose::STANDARD.decode(body).unwrap()).unwrap()

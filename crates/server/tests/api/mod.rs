@@ -3,7 +3,7 @@
 mod access;
 mod accounts;
 mod assignments;
-mod delivery;
+pub mod delivery;
 pub mod evidence;
 mod institutions;
 mod law;

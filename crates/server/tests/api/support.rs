@@ -245,36 +245,51 @@ async fn figures_count_services_and_the_time_to_the_first_one() {
 }
 
 #[tokio::test]
-async fn an_overdue_check_in_is_due_once_until_the_next_check_in() {
-    on_each_backend("support_check_ins", config, |app| async move {
-        let operator = app.sign_in_as("operator.checks", "operator", None, None).await;
-        let specialist = app.sign_in_as("specialist.checks", "family_support_specialist", Some(CENTER), None).await;
-        let id = refer(&app, &operator, &complaint(&app).await).await;
-        app.json_as(&specialist, "POST", &format!("/api/v1/referrals/{id}/accept"), &json!({"check_in_days": 2})).await;
-        let due = |app: &TestApp| {
-            let (db, now) = (app.db.clone(), app.state.clock.now());
-            async move { store::support::due_check_ins(&db, now, 10).await.unwrap() }
-        };
-        assert!(due(&app).await.is_empty(), "not yet due");
-        app.advance(time::Duration::days(3));
-        let overdue = due(&app).await;
-        assert_eq!(overdue.len(), 1);
-        assert_eq!(overdue[0].case_id.to_string(), id);
-        let event = domain::audit::AuditEntry::new(
-            app.state.clock.now(),
-            domain::audit::AuditActor::system(),
-            domain::audit::AuditAction::SupportRemind,
-        );
-        let marked =
-            store::support::mark_reminded(&app.db, &app.state.store_keys, overdue[0].case_id, overdue[0].next_check_in_at, event);
-        assert!(marked.await.unwrap());
-        assert!(due(&app).await.is_empty(), "reminded once");
-        let specialist = app.sign_in("specialist.checks", PASSWORD).await.unwrap();
-        let checked = app.json_as(&specialist, "POST", &case_uri(&id, "/check-ins"), &json!({"outcome": "concern"})).await;
-        assert_eq!(checked.json()["check_in_overdue"], false, "{}", checked.body);
-        app.advance(time::Duration::days(2));
-        assert_eq!(due(&app).await.len(), 1, "the next check-in is due in its turn");
-        app
+async fn an_overdue_check_in_reminds_its_specialist_once_until_the_next_check_in() {
+    let (smtp, mailbox) = super::delivery::start_smtp().await;
+    let with_relay =
+        || server::config::Config { smtp_url: Some(smtp.clone()), mail_from: "qorgau@test.invalid".into(), ..config() };
+    on_each_backend("support_check_ins", with_relay, |app| {
+        let mailbox = mailbox.clone();
+        async move {
+            mailbox.lock().unwrap().clear();
+            let operator = app.sign_in_as("operator.checks", "operator", None, None).await;
+            let specialist = app.sign_in_as("specialist.checks", "family_support_specialist", Some(CENTER), None).await;
+            let account = store::users::find_by_login(&app.db, "specialist.checks").await.unwrap().unwrap();
+            let path = format!("/api/v1/users/{}/email", account.id);
+            let set = app.json_as(&specialist, "PUT", &path, &json!({"email": "specialist@center.test.invalid"})).await;
+            assert_eq!(set.status, StatusCode::OK, "{}", set.body);
+            let id = refer(&app, &operator, &complaint(&app).await).await;
+            app.json_as(&specialist, "POST", &format!("/api/v1/referrals/{id}/accept"), &json!({"check_in_days": 2})).await;
+            let remind = |app: &TestApp| {
+                let state = app.state.clone();
+                async move { server::service::support::remind_check_ins(&state).await.unwrap() }
+            };
+            assert_eq!(remind(&app).await, 0, "not yet due");
+            app.advance(time::Duration::days(3));
+            assert_eq!(remind(&app).await, 1, "the overdue check-in is reminded");
+            assert_eq!(remind(&app).await, 0, "once");
+            server::delivery::deliver_due(&app.state).await.unwrap();
+            let mails = mailbox.lock().unwrap().clone();
+            let reminder = mails.iter().find(|(to, _)| to == &["specialist@center.test.invalid".to_owned()]);
+            let (_, data) = reminder.unwrap_or_else(|| panic!("no mail to the specialist: {mails:?}"));
+            let text = super::delivery::body_of(data);
+            assert!(text.contains(&format!("/staff/support-cases/{id}")), "the mail says where to open the case: {text}");
+            assert!(text.contains("check-in"), "{text}");
+            assert!(!text.contains("Synthetic"), "no personal data in the mail");
+
+            let specialist = app.sign_in("specialist.checks", PASSWORD).await.unwrap(); // days later: a new session
+            let checked = app.json_as(&specialist, "POST", &case_uri(&id, "/check-ins"), &json!({"outcome": "concern"})).await;
+            assert_eq!(checked.json()["check_in_overdue"], false, "{}", checked.body);
+            assert_eq!(remind(&app).await, 0, "the check-in was made");
+            app.advance(time::Duration::days(2));
+            server::jobs::run_escalation(&app.state).await.unwrap();
+            let queued = store::outbox::list(&app.db, None, 100).await.unwrap();
+            let reminders = queued.iter().filter(|m| m.topic == store::support::CHECK_IN_DUE).count();
+            assert_eq!(reminders, 2, "the scheduler's pass reminds the next check-in in its turn");
+            assert!(queued.iter().any(|m| m.recipient == format!("user:{}", account.id)));
+            app
+        }
     })
     .await;
 }
