@@ -169,14 +169,16 @@ fn referral_sealer(keys: &Keys, id: Uuid) -> Sealer<'_> {
     Sealer::new(keys, "referrals", id)
 }
 
-/// Writes a new referral, audited.
-pub async fn create_referral(db: &Db, keys: &Keys, r: &NewReferralRow, event: AuditEntry) -> Result<()> {
+/// Writes a new referral, audited; false (nothing written) when the complaint already has one
+/// pending or accepted to that center (index `referrals_once`).
+pub async fn create_referral(db: &Db, keys: &Keys, r: &NewReferralRow, event: AuditEntry) -> Result<bool> {
     let seal = referral_sealer(keys, r.id);
-    on_db!(db, pool => {
+    Ok(on_db!(db, pool => {
         let mut tx = pool.begin().await?;
-        sqlx::query(
+        let inserted = sqlx::query(
             "INSERT INTO referrals (id, complaint_id, center_id, source_agency_id, created_by, created_at, decide_by, \
-             share_with, parts, note, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending')",
+             share_with, parts, note, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending') \
+             ON CONFLICT DO NOTHING",
         )
         .bind(r.id)
         .bind(r.complaint_id)
@@ -190,10 +192,13 @@ pub async fn create_referral(db: &Db, keys: &Keys, r: &NewReferralRow, event: Au
         .bind(seal.opt("note", r.note.as_deref()))
         .execute(&mut *tx)
         .await?;
+        if inserted.rows_affected() == 0 {
+            return Ok(false);
+        }
         append_in(&mut tx, &keys.chain, std::slice::from_ref(&event)).await?;
         tx.commit().await?;
-    });
-    Ok(())
+        true
+    }))
 }
 
 type ReferralRow = (

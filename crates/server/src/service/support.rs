@@ -193,7 +193,9 @@ pub async fn refer(state: &AppState, staff: &Staff, input: ReferralInput) -> Res
         .with("share_with", codes(row.consent.share_with.iter().map(|k| k.as_str()).collect()))
         .with("parts", codes(row.consent.parts.iter().map(|p| p.as_str()).collect()))
         .with("in_action_report", in_report);
-    store_support::create_referral(&state.db, &state.store_keys, &row, event).await?;
+    if !store_support::create_referral(&state.db, &state.store_keys, &row, event).await? {
+        return Err(Error::Conflict("already_referred").into());
+    }
     let stored = store_support::referral(&state.db, &state.store_keys, row.id).await?.ok_or(Error::NotFound)?;
     Ok(ReferralView::of(&stored, now))
 }

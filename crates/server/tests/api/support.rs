@@ -150,6 +150,8 @@ async fn a_refusal_needs_a_reason_and_a_late_referral_is_overdue() {
         let overdue = app.get_as(&specialist, "/api/v1/referrals?status=overdue").await.json();
         assert_eq!(overdue[0]["id"], id.as_str(), "{overdue}");
         assert_eq!(overdue[0]["status"], "overdue");
+        let twice = app.json_as(&operator, "POST", "/api/v1/referrals", &referral(&complaint_id)).await;
+        assert_eq!(twice.status, StatusCode::CONFLICT, "one pending referral per complaint and center: {}", twice.body);
         let bad = app.get_as(&specialist, "/api/v1/referrals?status=lost").await;
         assert_eq!((bad.status, bad.error_fields()), (StatusCode::UNPROCESSABLE_ENTITY, vec!["status".to_owned()]));
 
@@ -169,6 +171,8 @@ async fn a_refusal_needs_a_reason_and_a_late_referral_is_overdue() {
         assert_eq!(refused.status, StatusCode::OK, "{}", refused.body);
         assert_eq!(refused.json()["status"], "refused");
         assert!(!refused.body.contains("out of our area"), "the reason is not repeated in the answer");
+        let again = app.json_as(&operator, "POST", "/api/v1/referrals", &referral(&complaint_id)).await;
+        assert_eq!(again.status, StatusCode::CREATED, "after a refusal, the person may be referred again: {}", again.body);
         let bad_center = app
             .json_as(
                 &operator,
