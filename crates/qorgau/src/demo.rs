@@ -34,6 +34,9 @@ pub async fn run(mut config: Config, count: u32) -> anyhow::Result<()> {
             example.get_or_insert(receipt);
         }
         store::institutions::upsert_many(&db, &schools, time::OffsetDateTime::now_utc()).await?;
+        if let Some(first) = &example {
+            demo_family_support(&state, &operator, first.id).await?;
+        }
         password = Some(demo_accounts(&state, school.map(|s| s.bin.to_string())).await?);
     }
     let url = format!("http://{}", config.bind);
@@ -60,6 +63,33 @@ pub async fn run(mut config: Config, count: u32) -> anyhow::Result<()> {
     server::startup::serve(&config, server::startup::app(state)).await
 }
 
+/// The demo's family support center (Almaty): its profile, and the first demo complaint's
+/// person referred to it with consent that shares with social protection only, so that the
+/// `family-center` account finds a referral to accept and work.
+async fn demo_family_support(
+    state: &server::state::AppState,
+    operator: &Staff,
+    complaint_id: domain::ids::ComplaintId,
+) -> anyhow::Result<()> {
+    use domain::support::{CenterInput, ReferralInput};
+    use server::service::support;
+    let admin = Staff {
+        actor: domain::policy::Actor::user(uuid::Uuid::nil(), domain::policy::StaffRole::Administrator, None, None),
+        ..operator.clone()
+    };
+    let center = serde_json::json!({"address": "Synthetic street 1, Almaty", "capacity": 40, "shelter_places": 12,
+        "services": ["psychological_counselling", "legal_aid", "social_benefits_application", "shelter_placement"]});
+    let center = CenterInput::from_json(center.to_string().as_bytes())?;
+    support::set_center(state, &admin, DEMO_CENTER, center).await.map_err(|e| anyhow::anyhow!("demo center: {e}"))?;
+    let referral = serde_json::json!({"complaint_id": complaint_id.0, "center_id": DEMO_CENTER,
+        "consent": {"share_with": ["social_protection"], "parts": ["assessment", "plan"]}});
+    let referral = ReferralInput::from_json(referral.to_string().as_bytes())?;
+    support::refer(state, operator, referral).await.map_err(|e| anyhow::anyhow!("demo referral: {e}"))?;
+    Ok(())
+}
+
+const DEMO_CENTER: &str = "kz-75-family-support-center";
+
 /// One synthetic account per role: (login, role, agency).
 const DEMO_ACCOUNTS: &[(&str, &str, Option<&str>)] = &[
     ("admin", "administrator", None),
@@ -67,7 +97,8 @@ const DEMO_ACCOUNTS: &[(&str, &str, Option<&str>)] = &[
     ("supervisor", "supervisor", None),
     ("police", "agency_officer", Some("kz-75-police")),
     ("police-head", "agency_head", Some("kz-75-police")),
-    ("family-center", "family_support_specialist", Some("kz-75-family-support-center")),
+    ("family-center", "family_support_specialist", Some(DEMO_CENTER)),
+    ("family-center-head", "agency_head", Some(DEMO_CENTER)),
     ("school", "school_reporter", None),
     ("analyst", "analyst", None),
     ("auditor", "auditor", None),
