@@ -55,9 +55,13 @@ impl FromRequestParts<AppState> for StaffPage {
 
 /// Posts that change something must come from our own pages (`Origin`, `Sec-Fetch-Site`).
 fn same_origin(headers: &HeaderMap) -> bool {
-    let site_ok = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()).is_none_or(|s| s == "same-origin" || s == "none");
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    let site_ok = fetch_site.is_none_or(|s| s == "same-origin" || s == "none");
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
     let origin_ok = match (headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()), host) {
+        // Browsers send `Origin: null` from a page whose referrer policy is `no-referrer` (ours
+        // is): it says nothing, so the fetch metadata decides, and must be there.
+        (Some("null"), _) => fetch_site == Some("same-origin"),
         (Some(origin), Some(host)) => origin.split("://").nth(1) == Some(host),
         (Some(_), None) => false,
         (None, _) => true,

@@ -1,0 +1,88 @@
+// The public journeys: an anonymous web report → its receipt → its status; and a child's report
+// through a school's QR code. Both also without JavaScript, as on a cheap phone.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, startBrowser, newPage, screenshot, follow } from '../support.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await startBrowser();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+for (const javaScript of [true, false]) {
+  test(`an anonymous web report gets a receipt, then its status (JavaScript ${javaScript ? 'on' : 'off'})`, async () => {
+    const page = await newPage(browser, { width: 360, height: 740, javaScript });
+    await page.goto(`${server.url}/report?lang=en`);
+    await screenshot(page, `report-form-mobile-js-${javaScript ? 'on' : 'off'}`);
+  await page.fill('#narrative', 'Synthetic: my neighbour shouts at his children every night.');
+    await page.selectOption('#region', 'KZ-75');
+    await page.fill('#victim_age', '9');
+    await follow(page, 'button[type=submit]');
+    const code = (await page.textContent('#tracking-code')).trim();
+    const pin = (await page.textContent('#status-pin')).trim();
+    assert.match(code, /^[0-9A-Z]{5}-[0-9A-Z]{5}$/);
+    assert.match(pin, /^\d{6}$/);
+
+    await page.goto(`${server.url}/status?lang=en`);
+    await page.fill('#tracking_code', code);
+    await page.fill('#pin', pin);
+    await follow(page, 'button[type=submit]');
+    const status = await page.textContent('#status-result');
+    assert.match(status, /Received/, status);
+    await page.context().close();
+  });
+}
+
+test('a wrong PIN says so plainly, and the error is announced and linked to its field', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${server.url}/status?lang=en`);
+  await page.fill('#tracking_code', server.trackingCode);
+  await page.fill('#pin', '000000');
+  await follow(page, 'button[type=submit]');
+  const summary = page.locator('.error-summary[role=alert]');
+  assert.match(await summary.textContent(), /We found no report with this code and PIN/);
+  const link = await summary.locator('a').first().getAttribute('href');
+  assert.ok(link?.startsWith('#') && (await page.isVisible(link)), `the message links to its field (${link})`);
+  await page.context().close();
+});
+
+test('the public form can be completed with the keyboard alone', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${server.url}/report?lang=en`);
+  await page.focus('#narrative');
+  await page.keyboard.type('Synthetic: typed with the keyboard only.');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('ArrowDown'); // the region list: the first region
+  let reached = false;
+  for (let i = 0; i < 60 && !reached; i += 1) {
+    await page.keyboard.press('Tab');
+    reached = await page.evaluate(() => document.activeElement?.getAttribute('type') === 'submit');
+  }
+  assert.ok(reached, 'the send button is reached with Tab');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#tracking-code');
+  await page.context().close();
+});
+
+test("a child's report through the QR code: danger first, help, then the short form", async () => {
+  const page = await newPage(browser, { width: 360, height: 740 });
+  await page.goto(`${server.url}${server.qrPath}?lang=ru`);
+  assert.match(await page.textContent('h1'), /обижает прямо сейчас/);
+  await screenshot(page, 'qr-start-mobile');
+  await follow(page, '#yes');
+  assert.ok(await page.isVisible('a[href="tel:102"]'), 'yes leads at once to emergency help');
+  await follow(page, '#write');
+  await page.fill('#narrative', 'Synthetic: older boys wait for me after lessons.');
+  await page.fill('#victim_age', '12');
+  await page.selectOption('#perpetrator_relation', 'classmate');
+  await follow(page, 'button[type=submit]');
+  assert.ok(await page.isVisible('#tracking-code'));
+  assert.ok(await page.isVisible('#call-102'), 'the receipt says to call 102 first');
+  await page.context().close();
+});
