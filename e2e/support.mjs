@@ -28,9 +28,9 @@ async function freePort() {
   });
 }
 
-/** Starts `qorgau demo` on a fresh data folder; resolves once it listens. */
-export async function startServer(extraEnv = {}) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'qorgau-e2e-'));
+/** Starts `qorgau demo` on a fresh data folder (or on `dataDir`, a previous server's, whose
+ * database it then keeps); resolves once it listens. */
+export async function startServer(extraEnv = {}, dataDir = mkdtempSync(join(tmpdir(), 'qorgau-e2e-'))) {
   const port = await freePort();
   const env = { ...process.env, QORGAU_LOG_FORMAT: 'pretty', QORGAU_LOG: 'warn', QORGAU_PASSWORD_MEMORY_KIB: '1024', ...extraEnv };
   const child = spawn(BIN, ['demo', '--data-dir', dataDir, '--bind', `127.0.0.1:${port}`, '--complaints', '3'], { env });
@@ -56,10 +56,12 @@ export async function startServer(extraEnv = {}) {
     trackingCode: pick(/tracking code (\S+) with PIN/),
     pin: pick(/with PIN (\d+)/),
     qrPath: pick(/A school's QR:\s+http:\/\/[^/]+(\/qr\/\d+)/),
-    async stop() {
+    dataDir,
+    /** Stops the server; its data folder goes too unless `keep`. */
+    async stop({ keep = false } = {}) {
       child.kill('SIGTERM');
       await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!keep) rmSync(dataDir, { recursive: true, force: true });
     },
   };
   return server;

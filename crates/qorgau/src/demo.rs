@@ -14,7 +14,7 @@ pub async fn run(mut config: Config, count: u32) -> anyhow::Result<()> {
     config.demo = true;
     let token = config.admin_token.get_or_insert_with(|| format!("demo-{:032x}", rand::random::<u128>())).clone();
     let db = server::startup::open_database(&config).await?;
-    let state = server::startup::state(&config, db.clone(), Arc::new(domain::clock::SystemClock))?;
+    let state = server::startup::state(&config, db.clone(), demo_clock()?)?;
     let mut example = None;
     let mut password = None;
     // The synthetic registry is the same on every run: its first school in Almaty is the demo's.
@@ -60,7 +60,25 @@ pub async fn run(mut config: Config, count: u32) -> anyhow::Result<()> {
         None => println!("  (the database already had complaints; send a report at {url}/report to get a code and PIN)"),
     }
     println!("  Stop with Ctrl-C.\n");
+    server::jobs::start(state.clone());
     server::startup::serve(&config, server::startup::app(state)).await
+}
+
+/// The demo's clock: the real one, or moved by `QORGAU_DEMO_CLOCK_OFFSET_HOURS` (demo only), so
+/// that a newcomer or a browser test can see deadlines pass and escalations go out.
+fn demo_clock() -> anyhow::Result<Arc<dyn domain::clock::Clock>> {
+    let Ok(hours) = std::env::var("QORGAU_DEMO_CLOCK_OFFSET_HOURS") else { return Ok(Arc::new(domain::clock::SystemClock)) };
+    let hours: i64 = hours.parse().map_err(|_| anyhow::anyhow!("QORGAU_DEMO_CLOCK_OFFSET_HOURS: expected whole hours"))?;
+    Ok(Arc::new(MovedClock(time::Duration::hours(hours))))
+}
+
+/// The system's time moved by a fixed offset.
+struct MovedClock(time::Duration);
+
+impl domain::clock::Clock for MovedClock {
+    fn now(&self) -> time::OffsetDateTime {
+        time::OffsetDateTime::now_utc() + self.0
+    }
 }
 
 /// The demo's family support center (Almaty): its profile, and the first demo complaint's
