@@ -484,7 +484,7 @@ fn assessment_json(typed: &Typed) -> Value {
 fn plan_groups(typed: &Typed) -> Vec<(String, Vec<usize>)> {
     let cell = |i: usize, name: &str| typed.get(&format!("g{i}_{name}")).to_owned();
     let filled =
-        (0..MAX_PLAN_ROWS).filter(|&i| ["goal", "service", "responsible_id", "due_on"].iter().any(|c| !cell(i, *c).is_empty()));
+        (0..MAX_PLAN_ROWS).filter(|&i| ["goal", "service", "responsible_id", "due_on"].iter().any(|c| !cell(i, c).is_empty()));
     let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
     for i in filled {
         let goal = cell(i, "goal");
