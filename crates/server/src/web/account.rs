@@ -119,7 +119,8 @@ pub fn home_of(role: StaffRole) -> &'static str {
         StaffRole::Administrator => "/staff/admin/users",
         StaffRole::Auditor => "/staff/audit",
         StaffRole::Analyst => "/staff/compliance",
-        StaffRole::AgencyOfficer | StaffRole::AgencyHead | StaffRole::FamilySupportSpecialist => "/staff/inbox",
+        StaffRole::AgencyOfficer | StaffRole::AgencyHead => "/staff/inbox",
+        StaffRole::FamilySupportSpecialist => "/staff/support",
     }
 }
 

@@ -171,6 +171,8 @@ struct AssignmentPage {
     t: Tr,
     csrf: String,
     action: String,
+    /// The referral form for this complaint's person (to a family support center).
+    refer_link: String,
     agency: String,
     status: String,
     status_code: String,
@@ -347,6 +349,7 @@ pub(super) async fn assignment_page(
     let page = AssignmentPage {
         csrf: staff.csrf().to_owned(),
         action: format!("/staff/assignments/{}/{}?lang={}", complaint_id, agency_id, tr.code()),
+        refer_link: format!("/staff/referrals/new?complaint={}&lang={}", complaint_id, tr.code()),
         agency: agency_name(agency_id),
         status: tr.t(&format!("assignment-status-{}", assignment.status.as_str())),
         status_code: assignment.status.as_str().to_owned(),

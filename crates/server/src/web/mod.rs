@@ -15,6 +15,7 @@ mod report;
 mod school;
 mod staff;
 mod status;
+mod support;
 
 use crate::i18n::{Tr, negotiate};
 use crate::state::AppState;
@@ -52,6 +53,11 @@ pub const TRANSLATED_SOURCES: &[&str] = &[
     include_str!("agency.rs"),
     include_str!("school.rs"),
     include_str!("children.rs"),
+    include_str!("support.rs"),
+    include_str!("../../templates/staff/support_inbox.html"),
+    include_str!("../../templates/staff/support_case.html"),
+    include_str!("../../templates/staff/support_referral.html"),
+    include_str!("../../templates/staff/support_figures.html"),
     include_str!("../../templates/human_check.html"),
     include_str!("../../templates/child_start.html"),
     include_str!("../../templates/child_help.html"),
@@ -112,6 +118,7 @@ pub const ERROR_CODES: &[&str] = &[
     "too_large",
     "unsupported_type",
     "invalid_url",
+    "invalid_id",
 ];
 
 /// Message keys for a field and code that deserve more than the general message.
@@ -171,6 +178,12 @@ pub fn router() -> Router<AppState> {
         )
         .route("/staff/school-reports/{id}/links", post(evidence::add_link_to_school_report))
         .route("/staff/figures/schools", get(school::figures))
+        .route("/staff/support", get(support::inbox))
+        .route("/staff/support/referrals/{id}/{decision}", post(support::decide))
+        .route("/staff/support-cases/{id}", get(support::case))
+        .route("/staff/support-cases/{id}/{form}", post(support::work))
+        .route("/staff/referrals/new", get(support::referral_form).post(support::refer))
+        .route("/staff/figures/support", get(support::figures))
         .route("/assets/htmx-2.0.4.min.js", get(|| asset("text/javascript", include_str!("../../assets/htmx-2.0.4.min.js"))))
         .route("/assets/style.css", get(|| asset("text/css", include_str!("../../assets/style.css"))))
         .route("/assets/poster.css", get(|| asset("text/css", include_str!("../../assets/poster.css"))))

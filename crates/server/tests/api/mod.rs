@@ -9,7 +9,7 @@ mod institutions;
 mod law;
 mod logs;
 pub mod schools;
-mod support;
+pub mod support;
 
 use crate::support::*;
 use axum::body::Body;

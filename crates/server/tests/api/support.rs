@@ -6,12 +6,12 @@ use crate::support::*;
 use axum::http::StatusCode;
 use serde_json::{Value, json};
 
-const CENTER: &str = "kz-75-family-support-center";
-const OTHER_CENTER: &str = "kz-71-family-support-center";
-const POLICE: &str = "kz-75-police";
+pub const CENTER: &str = "kz-75-family-support-center";
+pub const OTHER_CENTER: &str = "kz-71-family-support-center";
+pub const POLICE: &str = "kz-75-police";
 
 /// A domestic-violence complaint in Almaty (the police lead); its id.
-async fn complaint(app: &TestApp) -> String {
+pub async fn complaint(app: &TestApp) -> String {
     let body = json!({"channel": "phone", "region": "KZ-75", "language": "ru", "narrative": "Synthetic: shouting at night",
         "categories": ["family_household_offence"], "reporter": {"anonymous": true}, "victims": [{"age": 30, "sex": "female"}]});
     let receipt = app.staff_post_complaint(&body).await;
@@ -34,7 +34,7 @@ async fn refer(app: &TestApp, who: &Session, complaint_id: &str) -> String {
     sent.json()["id"].as_str().unwrap().to_owned()
 }
 
-async fn register_center(app: &TestApp, places: u32) {
+pub async fn register_center(app: &TestApp, places: u32) {
     let admin = app.sign_in_as("admin.centers", "administrator", None, None).await;
     let body = json!({"address": "Synthetic street 1, Almaty", "services": ["psychological_counselling", "legal_aid", "shelter_placement"],
         "capacity": 40, "shelter_places": places});

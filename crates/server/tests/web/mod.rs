@@ -7,6 +7,7 @@ mod evidence;
 mod institutions;
 mod school;
 mod staff;
+mod support;
 
 use crate::support::*;
 use axum::body::Body;
