@@ -30,7 +30,8 @@ function pages() {
     ['operator', ['/staff/intake', '/staff/account']],
     ['police', ['/staff/inbox']],
     ['admin', ['/staff/admin/users', '/staff/institutions']],
-    ['analyst', ['/staff/compliance', '/staff/figures/schools']],
+    ['analyst', ['/staff/compliance', '/staff/figures/schools', '/staff/figures/support']],
+    ['family-center', ['/staff/support']],
     ['auditor', ['/staff/audit']],
     ['school', ['/staff/school-report', '/staff/school-reports']],
   ];
