@@ -29,7 +29,7 @@ function pages() {
     [null, ['/', '/report', '/status', '/qr', server.qrPath, `${server.qrPath}/help`, `${server.qrPath}/tell`, '/staff/sign-in']],
     ['operator', ['/staff/intake', '/staff/account']],
     ['police', ['/staff/inbox']],
-    ['admin', ['/staff/admin/users', '/staff/institutions']],
+    ['admin', ['/staff/admin/users', '/staff/institutions', '/staff/centers', '/staff/centers/kz-75-family-support-center']],
     ['analyst', ['/staff/compliance', '/staff/figures/schools', '/staff/figures/support']],
     ['family-center', ['/staff/support']],
     ['auditor', ['/staff/audit']],

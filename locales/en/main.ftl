@@ -782,3 +782,21 @@ agency-kind-education_department = Education department
 agency-kind-health = Health care
 agency-kind-prosecutor = Prosecutor's office
 agency-kind-childrens_rights_committee = Committee for children's rights
+
+## The registry of family support centers
+centers-title = Family support centers
+centers-lead = Every center, what it offers and its shelter now.
+centers-center = Center
+centers-shelter = Shelter: occupied of places
+centers-occupied = { $occupied } of { $places }
+centers-not-registered = Not registered yet
+centers-set-occupancy = Shelter places occupied now
+centers-edit = The center's profile
+centers-save = Save
+center-field-address = Address
+center-field-services = Services
+center-field-capacity = People it can support at once
+center-field-shelter_places = Shelter places
+center-field-shelter_occupied = Shelter places occupied
+center-field-occupied = Shelter places occupied
+staff-centers = Centers

@@ -782,3 +782,21 @@ agency-kind-education_department = Білім бөлімі
 agency-kind-health = Денсаулық сақтау
 agency-kind-prosecutor = Прокуратура
 agency-kind-childrens_rights_committee = Балалардың құқықтарын қорғау комитеті
+
+## The registry of family support centers
+centers-title = Отбасыны қолдау орталықтары
+centers-lead = Барлық орталықтар, олардың қызметтері және баспананың қазіргі толымдылығы.
+centers-center = Орталық
+centers-shelter = Баспана: орындардан бос емесі
+centers-occupied = { $places } орынның { $occupied } бос емес
+centers-not-registered = Әлі тіркелмеген
+centers-set-occupancy = Баспанада қазір қанша орын бос емес
+centers-edit = Орталық туралы мәліметтер
+centers-save = Сақтау
+center-field-address = Мекенжайы
+center-field-services = Қызметтері
+center-field-capacity = Орталық бір уақытта қанша адамға көмектесе алады
+center-field-shelter_places = Баспанадағы орындар
+center-field-shelter_occupied = Баспанадағы бос емес орындар
+center-field-occupied = Баспанадағы бос емес орындар
+staff-centers = Орталықтар

@@ -782,3 +782,21 @@ agency-kind-education_department = Отдел образования
 agency-kind-health = Здравоохранение
 agency-kind-prosecutor = Прокуратура
 agency-kind-childrens_rights_committee = Комитет по охране прав детей
+
+## The registry of family support centers
+centers-title = Центры поддержки семьи
+centers-lead = Все центры, их услуги и заполненность приюта сейчас.
+centers-center = Центр
+centers-shelter = Приют: занято из мест
+centers-occupied = { $occupied } из { $places }
+centers-not-registered = Ещё не зарегистрирован
+centers-set-occupancy = Сколько мест в приюте занято сейчас
+centers-edit = Сведения о центре
+centers-save = Сохранить
+center-field-address = Адрес
+center-field-services = Услуги
+center-field-capacity = Скольким людям центр может помогать одновременно
+center-field-shelter_places = Мест в приюте
+center-field-shelter_occupied = Занято мест в приюте
+center-field-occupied = Занято мест в приюте
+staff-centers = Центры

@@ -40,7 +40,7 @@ fn event(state: &AppState, staff: &Staff, action: AuditAction) -> AuditEntry {
 // --- Centers ---
 
 /// A center of the registry, as shown to staff (no personal field).
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CenterView {
     pub agency_id: String,
     pub region: String,

@@ -8,6 +8,7 @@
 mod account;
 mod admin;
 mod agency;
+mod centers;
 mod children;
 mod evidence;
 mod institutions;
@@ -53,6 +54,9 @@ pub const TRANSLATED_SOURCES: &[&str] = &[
     include_str!("agency.rs"),
     include_str!("school.rs"),
     include_str!("children.rs"),
+    include_str!("centers.rs"),
+    include_str!("../../templates/staff/centers.html"),
+    include_str!("../../templates/staff/center.html"),
     include_str!("support.rs"),
     include_str!("../../templates/staff/support_inbox.html"),
     include_str!("../../templates/staff/support_case.html"),
@@ -170,6 +174,9 @@ pub fn router() -> Router<AppState> {
         .route("/staff/intake", get(staff::intake_form).post(staff::submit))
         .route("/staff/intake/preview", post(staff::preview))
         .route("/staff/school-report", get(school::form).post(school::submit))
+        .route("/staff/centers", get(centers::list))
+        .route("/staff/centers/{id}", get(centers::show).post(centers::set_profile))
+        .route("/staff/centers/{id}/occupancy", post(centers::set_occupancy))
         .route("/staff/school-reports", get(school::list))
         .route("/staff/school-reports/{id}", get(school::view))
         .route(

@@ -81,7 +81,7 @@ impl Shown {
 }
 
 /// What a refused post leads to.
-enum Refusal {
+pub(super) enum Refusal {
     /// The page again, with the errors by field (422).
     Fields(FieldErrors),
     /// The page again, with a notice (409: the case or referral changed meanwhile).
@@ -91,7 +91,7 @@ enum Refusal {
 }
 
 /// Sorts a refusal; `place` gives a field of the API its field on the page and its label's key.
-fn refusal(lang: &PageLanguage, error: AppError, place: impl Fn(&str) -> (String, String)) -> Refusal {
+pub(super) fn refusal(lang: &PageLanguage, error: AppError, place: impl Fn(&str) -> (String, String)) -> Refusal {
     let tr = lang.tr;
     match error {
         AppError::Domain(domain::Error::Validation(fields)) => Refusal::Fields(
@@ -120,16 +120,16 @@ fn failed(lang: &PageLanguage, error: &AppError) -> Response {
 }
 
 /// Reads the JSON a form became as the API's input.
-fn read<T>(from_json: fn(&[u8]) -> Result<T, domain::Error>, body: Value) -> Result<T, AppError> {
+pub(super) fn read<T>(from_json: fn(&[u8]) -> Result<T, domain::Error>, body: Value) -> Result<T, AppError> {
     Ok(from_json(body.to_string().as_bytes())?)
 }
 
-fn agency_name(state: &AppState, tr: &Tr, id: &str) -> String {
+pub(super) fn agency_name(state: &AppState, tr: &Tr, id: &str) -> String {
     state.reference.agencies.get(id).map(|a| a.names.get(tr.language).to_owned()).unwrap_or_else(|| id.to_owned())
 }
 
 /// Options of a code list, labelled `<prefix><code>`.
-fn code_options(tr: &Tr, codes: &[&'static str], prefix: &str, selected: &str) -> Options {
+pub(super) fn code_options(tr: &Tr, codes: &[&'static str], prefix: &str, selected: &str) -> Options {
     codes.iter().map(|c| (c.to_string(), tr.t(&format!("{prefix}{c}")), *c == selected)).collect()
 }
 

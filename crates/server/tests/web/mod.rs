@@ -2,6 +2,7 @@
 
 mod admin;
 mod agency;
+mod centers;
 mod children;
 mod evidence;
 mod institutions;
