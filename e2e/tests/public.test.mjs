@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, startBrowser, newPage, screenshot, follow } from '../support.mjs';
+import { violations } from '../axe.mjs';
 
 let server;
 let browser;
@@ -28,6 +29,7 @@ for (const javaScript of [true, false]) {
     const pin = (await page.textContent('#status-pin')).trim();
     assert.match(code, /^[0-9A-Z]{5}-[0-9A-Z]{5}$/);
     assert.match(pin, /^\d{6}$/);
+    if (javaScript) assert.deepEqual(await violations(page), [], 'the receipt passes axe');
 
     await page.goto(`${server.url}/status?lang=en`);
     await page.fill('#tracking_code', code);
@@ -35,6 +37,7 @@ for (const javaScript of [true, false]) {
     await follow(page, 'button[type=submit]');
     const status = await page.textContent('#status-result');
     assert.match(status, /Received/, status);
+    if (javaScript) assert.deepEqual(await violations(page), [], 'the status page passes axe');
     await page.context().close();
   });
 }
@@ -47,6 +50,7 @@ test('a wrong PIN says so plainly, and the error is announced and linked to its 
   await follow(page, 'button[type=submit]');
   const summary = page.locator('.error-summary[role=alert]');
   assert.match(await summary.textContent(), /We found no report with this code and PIN/);
+  assert.deepEqual(await violations(page), [], 'a page with errors passes axe');
   const link = await summary.locator('a').first().getAttribute('href');
   assert.ok(link?.startsWith('#') && (await page.isVisible(link)), `the message links to its field (${link})`);
   await page.context().close();

@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, startBrowser, newPage, signIn, follow, screenshot } from '../support.mjs';
+import { violations } from '../axe.mjs';
 
 let server;
 let browser;
@@ -29,6 +30,7 @@ test('an operator takes a call with someone in danger now: the 102 banner, then 
   const routed = await page.textContent('#preview table.assignments');
   assert.match(routed, /Police/i, routed);
   await screenshot(page, 'operator-intake-danger-desktop');
+  assert.deepEqual(await violations(page), [], 'the intake screen with its banner passes axe');
   await follow(page, 'button.button:not(.secondary)');
   assert.match(await page.textContent('#tracking-code'), /^[0-9A-Z]{5}-[0-9A-Z]{5}$/);
   await page.context().close();
@@ -56,6 +58,7 @@ test('the police acknowledge and report back, the operator accepts, and the repo
   const added = (await inboxLinks(police)).filter((link) => !before.includes(link));
   assert.equal(added.length, 1, `the new complaint is in the police inbox: ${added}`);
   await police.goto(`${server.url}${added[0]}`);
+  assert.deepEqual(await violations(police), [], 'the assignment page passes axe');
   await follow(police, 'form:has(input[name=step][value=acknowledge]) button');
   await police.check('#act_home_visit');
   await police.fill('#results', 'Synthetic: visited, the husband was warned.');
@@ -94,6 +97,7 @@ test('a school reports an incident: routed at once, with where each agency stand
   assert.ok(agencies.split('\n').filter((l) => l.trim()).length > 2, agencies);
   assert.doesNotMatch(await page.textContent('#timeliness'), /кеш/, 'reported within the limit: not late');
   await screenshot(page, 'school-report-sent-mobile');
+  assert.deepEqual(await violations(page), [], 'the school report page passes axe');
   await page.context().close();
 });
 

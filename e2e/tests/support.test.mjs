@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, startBrowser, newPage, signIn, follow, screenshot } from '../support.mjs';
+import { violations } from '../axe.mjs';
 
 let server;
 let browser;
@@ -24,6 +25,15 @@ test('a referral is accepted, served, and closed with the head’s approval', as
   await follow(specialist, '#referrals form[action*="/accept"] button');
   assert.match(specialist.url(), /\/staff\/support-cases\//, 'accepting opens the case');
   const casePage = specialist.url().split('?')[0];
+  assert.deepEqual(await violations(specialist), [], 'the case page passes axe');
+
+  const due = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
+  await specialist.fill('#g0_goal', 'Synthetic: the family feels safe at home');
+  await specialist.selectOption('#g0_service', 'psychological_counselling');
+  await specialist.selectOption('#g0_responsible_id', { index: 1 });
+  await specialist.fill('#g0_due_on', due);
+  await follow(specialist, '#plan-form button[type=submit]');
+  assert.match(await specialist.textContent('main'), /the family feels safe at home/, 'the plan is shown');
 
   await specialist.selectOption('#log_service', 'psychological_counselling');
   await specialist.fill('#log_on', new Date().toISOString().slice(0, 10));
