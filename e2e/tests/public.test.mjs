@@ -90,3 +90,31 @@ test("a child's report through the QR code: danger first, help, then the short f
   assert.ok(await page.isVisible('#call-102'), 'the receipt says to call 102 first');
   await page.context().close();
 });
+
+test('the language switch changes the page, and keeps the place', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${server.url}/report?lang=kk`);
+  assert.equal(await page.getAttribute('html', 'lang'), 'kk');
+  await follow(page, 'a[href*="lang=ru"]');
+  assert.equal(await page.getAttribute('html', 'lang'), 'ru');
+  assert.match(page.url(), /\/report/, 'still the report form');
+  assert.match(await page.textContent('h1'), /Расскажите, что случилось/);
+  await follow(page, 'a[href*="lang=en"]');
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.match(await page.textContent('h1'), /Tell us what happened/);
+  await page.context().close();
+});
+
+test('an empty report is refused with its errors announced and linked to their fields', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${server.url}/report?lang=en`);
+  await follow(page, 'button[type=submit]');
+  const summary = page.locator('.error-summary[role=alert]');
+  assert.match(await summary.textContent(), /Tell us what happened/);
+  for (const href of await summary.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href')))) {
+    assert.ok(await page.isVisible(href), `${href} is a field on the page`);
+  }
+  await page.click('.error-summary a[href="#narrative"]');
+  assert.equal(await page.evaluate(() => document.activeElement?.id), 'narrative', 'the link takes the focus to the field');
+  await page.context().close();
+});
