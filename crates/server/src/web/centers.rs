@@ -147,8 +147,7 @@ pub async fn set_profile(
     Path(id): Path<String>,
     Form(typed): Form<BTreeMap<String, String>>,
 ) -> Response {
-    let csrf = typed.get("csrf").cloned().unwrap_or_default();
-    if let Some(refused) = csrf_refusal(&staff, &lang, &headers, &csrf) {
+    if let Some(refused) = csrf_refusal(&staff, &lang, &headers, typed.get("csrf").map_or("", String::as_str)) {
         return refused;
     }
     let field = |name: &str| typed.get(name).map(|v| v.trim().to_owned()).unwrap_or_default();
@@ -173,8 +172,7 @@ pub async fn set_occupancy(
     Path(id): Path<String>,
     Form(typed): Form<BTreeMap<String, String>>,
 ) -> Response {
-    let csrf = typed.get("csrf").cloned().unwrap_or_default();
-    if let Some(refused) = csrf_refusal(&staff, &lang, &headers, &csrf) {
+    if let Some(refused) = csrf_refusal(&staff, &lang, &headers, typed.get("csrf").map_or("", String::as_str)) {
         return refused;
     }
     let occupied = typed.get("occupied").map(|v| v.trim()).unwrap_or("");

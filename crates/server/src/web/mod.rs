@@ -70,6 +70,7 @@ pub const TRANSLATED_SOURCES: &[&str] = &[
     include_str!("../../templates/staff/school_reports.html"),
     include_str!("../../templates/staff/school_report_view.html"),
     include_str!("../../templates/staff/school_figures.html"),
+    include_str!("../../templates/staff/period_fields.html"),
     include_str!("evidence.rs"),
     include_str!("../../templates/staff/evidence_section.html"),
     include_str!("institutions.rs"),
