@@ -37,6 +37,9 @@ pub struct InboxLine {
     pub report_due: String,
     pub overdue: bool,
     pub due_today: bool,
+    /// The deadline the assignment works towards now is the acknowledgment's (its mark goes
+    /// there), else the report's.
+    pub acknowledging: bool,
 }
 
 #[derive(Template)]
@@ -57,6 +60,7 @@ pub async fn inbox(State(state): State<AppState>, staff: StaffPage, lang: PageLa
     let now = state.clock.now();
     let line = |r: store::assignments::InboxRow| {
         let urgency = Urgency::of(r.next_deadline(), now);
+        let acknowledging = r.next_deadline().is_some() && r.next_deadline() == r.acknowledge_due_at;
         let region = domain::region::Region::by_code(&r.region).map(|g| g.name(tr.language).to_owned()).unwrap_or_default();
         InboxLine {
             link: format!("/staff/assignments/{}/{}?lang={}", r.complaint_id, r.agency_id, tr.code()),
@@ -69,6 +73,7 @@ pub async fn inbox(State(state): State<AppState>, staff: StaffPage, lang: PageLa
             report_due: super::local_time_or_dash(r.report_due_at),
             overdue: urgency.overdue,
             due_today: urgency.due_today,
+            acknowledging,
         }
     };
     let page = InboxPage { t: tr, csrf: staff.csrf().to_owned(), lines: rows.into_iter().map(line).collect() };

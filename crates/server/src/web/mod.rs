@@ -77,6 +77,7 @@ pub const TRANSLATED_SOURCES: &[&str] = &[
     include_str!("../../templates/staff/institutions.html"),
     include_str!("../../templates/staff/poster.html"),
     include_str!("../../templates/staff/inbox.html"),
+    include_str!("../../templates/staff/urgency.html"),
     include_str!("../../templates/staff/assignment.html"),
     include_str!("../../templates/staff/compliance.html"),
     include_str!("../../templates/staff/account.html"),

@@ -71,3 +71,20 @@ async fn an_officer_works_an_assignment_from_the_inbox_and_the_operator_accepts_
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_inbox_marks_the_deadline_that_was_missed() {
+    on_each_backend("web_inbox_mark", config, |app| async move {
+        let body = json!({"channel": "phone", "region": "KZ-75", "language": "en", "narrative": "Synthetic: shouting at night",
+            "categories": ["family_household_offence"], "reporter": {"anonymous": true}, "victims": [{"age": 30, "sex": "female"}]});
+        app.staff_post_complaint(&body).await;
+        app.advance(time::Duration::days(2)); // past the acknowledgment's deadline, not the report's
+        let officer = app.sign_in_as("police.mark", "agency_officer", Some("kz-75-police"), None).await;
+        let inbox = app.get_as(&officer, "/staff/inbox?lang=en").await.body;
+        let row = &inbox[inbox.find("<tr class=\"overdue\">").expect("an overdue line")..];
+        let before_mark = &row[..row.find("Overdue").expect("the mark")];
+        assert_eq!(before_mark.matches("<td>").count(), 2, "the mark stands by the acknowledgment's deadline: {row}");
+        app
+    })
+    .await;
+}
