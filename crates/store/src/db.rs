@@ -44,6 +44,22 @@ macro_rules! on_db {
     };
 }
 
+/// Runs `$body` in a transaction on `$tx`, appends `$events` to the audit trail in it, and
+/// commits: a change and its audit event are one. The body may `return Ok(…)` early to leave
+/// without committing (nothing changed, nothing audited).
+macro_rules! audited {
+    ($db:expr, $key:expr, $events:expr, $tx:ident => $body:expr) => {
+        $crate::on_db!($db, pool => {
+            let mut $tx = pool.begin().await?;
+            let value = $body;
+            $crate::audit::append_in(&mut $tx, $key, $events).await?;
+            $tx.commit().await?;
+            value
+        })
+    };
+}
+pub(crate) use audited;
+
 impl Db {
     /// Opens (creating if missing) the SQLite file `qorgau.db` in `data_dir`.
     pub async fn open_data_dir(data_dir: &Path) -> Result<Db> {

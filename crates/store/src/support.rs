@@ -7,7 +7,7 @@
 //! A case is saved whole ([`save`]) with a version check: two people saving at once cannot both
 //! win, and the loser is told to reload rather than silently overwriting.
 
-use crate::audit::append_in;
+use crate::db::audited;
 use crate::sealed::Sealer;
 use crate::{Db, Keys, Result, StoreError, on_db};
 use domain::audit::AuditEntry;
@@ -66,8 +66,7 @@ fn center_of(row: CenterRow) -> Result<Center> {
 /// Sets a center's profile (inserted or replaced), audited.
 pub async fn set_center(db: &Db, keys: &Keys, center: &Center, event: AuditEntry) -> Result<()> {
     let p = &center.profile;
-    on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
+    audited!(db, &keys.chain, std::slice::from_ref(&event), tx => {
         sqlx::query(
             "INSERT INTO support_centers (agency_id, region, address, services, capacity, shelter_places, shelter_occupied, \
              updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (agency_id) DO UPDATE SET region = $2, \
@@ -83,8 +82,6 @@ pub async fn set_center(db: &Db, keys: &Keys, center: &Center, event: AuditEntry
         .bind(stored(center.updated_at))
         .execute(&mut *tx)
         .await?;
-        append_in(&mut tx, &keys.chain, std::slice::from_ref(&event)).await?;
-        tx.commit().await?;
     });
     Ok(())
 }
@@ -113,8 +110,7 @@ pub async fn set_occupancy(
     at: OffsetDateTime,
     event: AuditEntry,
 ) -> Result<bool> {
-    Ok(on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
+    Ok(audited!(db, &keys.chain, std::slice::from_ref(&event), tx => {
         let updated = sqlx::query(
             "UPDATE support_centers SET shelter_occupied = $2, updated_at = $3 WHERE agency_id = $1 AND shelter_places >= $2",
         )
@@ -126,8 +122,6 @@ pub async fn set_occupancy(
         if updated.rows_affected() == 0 {
             return Ok(false);
         }
-        append_in(&mut tx, &keys.chain, std::slice::from_ref(&event)).await?;
-        tx.commit().await?;
         true
     }))
 }
@@ -173,8 +167,7 @@ fn referral_sealer(keys: &Keys, id: Uuid) -> Sealer<'_> {
 /// pending or accepted to that center (index `referrals_once`).
 pub async fn create_referral(db: &Db, keys: &Keys, r: &NewReferralRow, event: AuditEntry) -> Result<bool> {
     let seal = referral_sealer(keys, r.id);
-    Ok(on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
+    Ok(audited!(db, &keys.chain, std::slice::from_ref(&event), tx => {
         let inserted = sqlx::query(
             "INSERT INTO referrals (id, complaint_id, center_id, source_agency_id, created_by, created_at, decide_by, \
              share_with, parts, note, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending') \
@@ -195,8 +188,6 @@ pub async fn create_referral(db: &Db, keys: &Keys, r: &NewReferralRow, event: Au
         if inserted.rows_affected() == 0 {
             return Ok(false);
         }
-        append_in(&mut tx, &keys.chain, std::slice::from_ref(&event)).await?;
-        tx.commit().await?;
         true
     }))
 }
@@ -298,8 +289,7 @@ pub async fn refuse(
     event: AuditEntry,
 ) -> Result<bool> {
     let refusal = referral_sealer(keys, id).one("refusal", reason);
-    Ok(on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
+    Ok(audited!(db, &keys.chain, std::slice::from_ref(&event), tx => {
         let updated = sqlx::query(
             "UPDATE referrals SET status = 'refused', decided_at = $2, decided_by = $3, refusal = $4 \
              WHERE id = $1 AND status = 'pending'",
@@ -313,8 +303,6 @@ pub async fn refuse(
         if updated.rows_affected() == 0 {
             return Ok(false);
         }
-        append_in(&mut tx, &keys.chain, std::slice::from_ref(&event)).await?;
-        tx.commit().await?;
         true
     }))
 }
@@ -366,8 +354,7 @@ fn seal_parts(keys: &Keys, case: &SupportCase) -> SealedParts {
 /// no longer pending.
 pub async fn accept(db: &Db, keys: &Keys, case: &SupportCase, by: Uuid, event: AuditEntry) -> Result<bool> {
     let (assessment, safety_plan, plan) = seal_parts(keys, case);
-    Ok(on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
+    Ok(audited!(db, &keys.chain, std::slice::from_ref(&event), tx => {
         let updated = sqlx::query(
             "UPDATE referrals SET status = 'accepted', decided_at = $2, decided_by = $3 WHERE id = $1 AND status = 'pending'",
         )
@@ -400,8 +387,6 @@ pub async fn accept(db: &Db, keys: &Keys, case: &SupportCase, by: Uuid, event: A
         .bind(plan)
         .execute(&mut *tx)
         .await?;
-        append_in(&mut tx, &keys.chain, std::slice::from_ref(&event)).await?;
-        tx.commit().await?;
         true
     }))
 }
@@ -529,8 +514,7 @@ pub async fn save(
     let (assessment, safety_plan, plan) = seal_parts(keys, case);
     let entry_seal = entry_sealer(keys, case.id);
     let at = stored(event.at);
-    Ok(on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
+    Ok(audited!(db, &keys.chain, std::slice::from_ref(&event), tx => {
         let updated = sqlx::query(
             "UPDATE support_cases SET status = $2, category = $3, first_service_at = $4, check_in_days = $5, \
              next_check_in_at = $6, reminded_at = $7, outcome = $8, closed_at = $9, updated_at = $10, assessment = $11, \
@@ -588,8 +572,6 @@ pub async fn save(
         .bind(entry.detail.as_deref().map(|d| entry_seal.one(&format!("detail{seq}"), d)))
         .execute(&mut *tx)
         .await?;
-        append_in(&mut tx, &keys.chain, std::slice::from_ref(&event)).await?;
-        tx.commit().await?;
         Saved::Done
     }))
 }
@@ -646,8 +628,7 @@ pub async fn remind(db: &Db, keys: &Keys, due: &DueCheckIn, event: AuditEntry) -
     let payload = serde_json::json!({"case_id": due.case_id, "agency_id": due.center_id,
         "due_at": due.next_check_in_at.unix_timestamp()});
     let dedupe_key = format!("check_in:{}:{}", due.case_id, due.next_check_in_at.unix_timestamp());
-    Ok(on_db!(db, pool => {
-        let mut tx = pool.begin().await?;
+    Ok(audited!(db, &keys.chain, std::slice::from_ref(&event), tx => {
         let updated = sqlx::query(
             "UPDATE support_cases SET reminded_at = $3 WHERE id = $1 AND next_check_in_at = $2 AND reminded_at IS NULL \
              AND status <> 'closed'",
@@ -672,8 +653,6 @@ pub async fn remind(db: &Db, keys: &Keys, due: &DueCheckIn, event: AuditEntry) -
         .bind(dedupe_key)
         .execute(&mut *tx)
         .await?;
-        append_in(&mut tx, &keys.chain, std::slice::from_ref(&event)).await?;
-        tx.commit().await?;
         true
     }))
 }

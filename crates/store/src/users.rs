@@ -4,7 +4,8 @@
 //! Secrets are never stored: passwords as argon2id hashes (made by the caller), sessions and
 //! tokens as the SHA-256 of their random value, so a copy of the tables opens nothing.
 
-use crate::audit::{ChainKey, append_in};
+use crate::audit::ChainKey;
+use crate::db::audited;
 use crate::{Db, Result, StoreError, on_db};
 use domain::audit::AuditEntry;
 use domain::policy::{Permission, StaffRole};
@@ -71,20 +72,6 @@ macro_rules! select_user {
     () => {
         "SELECT id, login, display_name, role, agency_id, institution_id, password_hash, failed_attempts, \
          locked_until, disabled, created_at, email FROM users"
-    };
-}
-
-/// Runs `$body` in a transaction on `$tx`, appends `$events` to the audit trail in it, and
-/// commits: a change and its audit event are one.
-macro_rules! audited {
-    ($db:expr, $key:expr, $events:expr, $tx:ident => $body:expr) => {
-        on_db!($db, pool => {
-            let mut $tx = pool.begin().await?;
-            let value = $body;
-            append_in(&mut $tx, $key, $events).await?;
-            $tx.commit().await?;
-            value
-        })
     };
 }
 
