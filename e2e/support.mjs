@@ -5,6 +5,7 @@
 // password, a tracking code and PIN, the demo school's QR page) is read from its output.
 // The browser is Debian's chromium, driven by playwright-core (no browser download).
 import { spawn } from 'node:child_process';
+import { before, after } from 'node:test';
 import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -95,4 +96,21 @@ export async function screenshot(page, name) {
 /** Clicks what leads to another page, and waits until that page has loaded. */
 export async function follow(page, selector) {
   await Promise.all([page.waitForEvent('load'), page.click(selector)]);
+}
+
+/**
+ * The server and the browser a test file shares: started before its first test, stopped after
+ * its last. Read them as `env.server` and `env.browser` inside the tests.
+ */
+export function sharedServerAndBrowser() {
+  const env = { server: undefined, browser: undefined };
+  before(async () => {
+    env.server = await startServer();
+    env.browser = await startBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
 }

@@ -1,9 +1,9 @@
 // Every page in each language: 0 WCAG 2.1 AA violations (axe-core), the page in the language
 // asked (`<html lang>`, a switch to the two others), no horizontal scroll on a phone, and a
 // screenshot at phone and desktop widths for review.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startBrowser, newPage, screenshot, signIn } from '../support.mjs';
+import { sharedServerAndBrowser, newPage, screenshot, signIn } from '../support.mjs';
 import { violations } from '../axe.mjs';
 
 const LANGUAGES = ['kk', 'ru', 'en'];
@@ -12,21 +12,12 @@ const WIDTHS = [
   { name: 'desktop', width: 1366, height: 768 },
 ];
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await startBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = sharedServerAndBrowser();
 
 /** Pages by who opens them (`null`: the public). */
 function pages() {
   return [
-    [null, ['/', '/report', '/status', '/qr', server.qrPath, `${server.qrPath}/help`, `${server.qrPath}/tell`, '/staff/sign-in']],
+    [null, ['/', '/report', '/status', '/qr', env.server.qrPath, `${env.server.qrPath}/help`, `${env.server.qrPath}/tell`, '/staff/sign-in']],
     ['operator', ['/staff/intake', '/staff/account']],
     ['police', ['/staff/inbox']],
     ['admin', ['/staff/admin/users', '/staff/institutions', '/staff/centers', '/staff/centers/kz-75-family-support-center']],
@@ -52,12 +43,12 @@ test('every page passes axe in each language, switches language, and fits a phon
   const report = [];
   for (const [login, paths] of pages()) {
     for (const { name, width, height } of WIDTHS) {
-      const page = await newPage(browser, { width, height });
-      if (login) await signIn(page, server, login);
+      const page = await newPage(env.browser, { width, height });
+      if (login) await signIn(page, env.server, login);
       for (const path of paths) {
         for (const language of LANGUAGES) {
           const separator = path.includes('?') ? '&' : '?';
-          const response = await page.goto(`${server.url}${path}${separator}lang=${language}`);
+          const response = await page.goto(`${env.server.url}${path}${separator}lang=${language}`);
           if (response.status() >= 400) report.push(`${path} ${language}: HTTP ${response.status()}`);
           if (name === 'desktop' || language === 'ru') {
             for (const problem of await problems(page, language)) report.push(`${path} ${language} at ${width}px: ${problem}`);

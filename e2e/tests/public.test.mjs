@@ -1,25 +1,16 @@
 // The public journeys: an anonymous web report → its receipt → its status; and a child's report
 // through a school's QR code. Both also without JavaScript, as on a cheap phone.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startBrowser, newPage, screenshot, follow } from '../support.mjs';
+import { sharedServerAndBrowser, newPage, screenshot, follow } from '../support.mjs';
 import { violations } from '../axe.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await startBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = sharedServerAndBrowser();
 
 for (const javaScript of [true, false]) {
   test(`an anonymous web report gets a receipt, then its status (JavaScript ${javaScript ? 'on' : 'off'})`, async () => {
-    const page = await newPage(browser, { width: 360, height: 740, javaScript });
-    await page.goto(`${server.url}/report?lang=en`);
+    const page = await newPage(env.browser, { width: 360, height: 740, javaScript });
+    await page.goto(`${env.server.url}/report?lang=en`);
     await screenshot(page, `report-form-mobile-js-${javaScript ? 'on' : 'off'}`);
   await page.fill('#narrative', 'Synthetic: my neighbour shouts at his children every night.');
     await page.selectOption('#region', 'KZ-75');
@@ -31,7 +22,7 @@ for (const javaScript of [true, false]) {
     assert.match(pin, /^\d{6}$/);
     if (javaScript) assert.deepEqual(await violations(page), [], 'the receipt passes axe');
 
-    await page.goto(`${server.url}/status?lang=en`);
+    await page.goto(`${env.server.url}/status?lang=en`);
     await page.fill('#tracking_code', code);
     await page.fill('#pin', pin);
     await follow(page, 'button[type=submit]');
@@ -43,9 +34,9 @@ for (const javaScript of [true, false]) {
 }
 
 test('a wrong PIN says so plainly, and the error is announced and linked to its field', async () => {
-  const page = await newPage(browser);
-  await page.goto(`${server.url}/status?lang=en`);
-  await page.fill('#tracking_code', server.trackingCode);
+  const page = await newPage(env.browser);
+  await page.goto(`${env.server.url}/status?lang=en`);
+  await page.fill('#tracking_code', env.server.trackingCode);
   await page.fill('#pin', '000000');
   await follow(page, 'button[type=submit]');
   const summary = page.locator('.error-summary[role=alert]');
@@ -57,8 +48,8 @@ test('a wrong PIN says so plainly, and the error is announced and linked to its 
 });
 
 test('the public form can be completed with the keyboard alone', async () => {
-  const page = await newPage(browser);
-  await page.goto(`${server.url}/report?lang=en`);
+  const page = await newPage(env.browser);
+  await page.goto(`${env.server.url}/report?lang=en`);
   await page.focus('#narrative');
   await page.keyboard.type('Synthetic: typed with the keyboard only.');
   await page.keyboard.press('Tab');
@@ -75,8 +66,8 @@ test('the public form can be completed with the keyboard alone', async () => {
 });
 
 test("a child's report through the QR code: danger first, help, then the short form", async () => {
-  const page = await newPage(browser, { width: 360, height: 740 });
-  await page.goto(`${server.url}${server.qrPath}?lang=ru`);
+  const page = await newPage(env.browser, { width: 360, height: 740 });
+  await page.goto(`${env.server.url}${env.server.qrPath}?lang=ru`);
   assert.match(await page.textContent('h1'), /обижает прямо сейчас/);
   await screenshot(page, 'qr-start-mobile');
   await follow(page, '#yes');
@@ -92,8 +83,8 @@ test("a child's report through the QR code: danger first, help, then the short f
 });
 
 test('the language switch changes the page, and keeps the place', async () => {
-  const page = await newPage(browser);
-  await page.goto(`${server.url}/report?lang=kk`);
+  const page = await newPage(env.browser);
+  await page.goto(`${env.server.url}/report?lang=kk`);
   assert.equal(await page.getAttribute('html', 'lang'), 'kk');
   await follow(page, 'a[href*="lang=ru"]');
   assert.equal(await page.getAttribute('html', 'lang'), 'ru');
@@ -106,8 +97,8 @@ test('the language switch changes the page, and keeps the place', async () => {
 });
 
 test('an empty report is refused with its errors announced and linked to their fields', async () => {
-  const page = await newPage(browser);
-  await page.goto(`${server.url}/report?lang=en`);
+  const page = await newPage(env.browser);
+  await page.goto(`${env.server.url}/report?lang=en`);
   await follow(page, 'button[type=submit]');
   const summary = page.locator('.error-summary[role=alert]');
   assert.match(await summary.textContent(), /Tell us what happened/);

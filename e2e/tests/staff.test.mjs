@@ -1,26 +1,17 @@
 // The staff journeys: an operator's phone intake with immediate danger; an agency's work
 // reported back and accepted, which the reporter then sees; a school's report; a wrong
 // password, then the lockout.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startBrowser, newPage, signIn, follow, screenshot } from '../support.mjs';
+import { sharedServerAndBrowser, newPage, signIn, follow, screenshot } from '../support.mjs';
 import { violations } from '../axe.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await startBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = sharedServerAndBrowser();
 
 test('an operator takes a call with someone in danger now: the 102 banner, then the routing', async () => {
-  const page = await newPage(browser);
-  await signIn(page, server, 'operator');
-  await page.goto(`${server.url}/staff/intake?lang=en`);
+  const page = await newPage(env.browser);
+  await signIn(page, env.server, 'operator');
+  await page.goto(`${env.server.url}/staff/intake?lang=en`);
   await page.selectOption('#region', 'KZ-75');
   await page.fill('#narrative', 'Synthetic: the caller says her husband is breaking the door now.');
   await page.fill('#victim_age', '34');
@@ -38,16 +29,16 @@ test('an operator takes a call with someone in danger now: the 102 banner, then 
 
 /** The links of the police inbox's lines. */
 async function inboxLinks(page) {
-  await page.goto(`${server.url}/staff/inbox?lang=en`);
+  await page.goto(`${env.server.url}/staff/inbox?lang=en`);
   return page.$$eval('main table a', (links) => links.map((a) => a.getAttribute('href')));
 }
 
 test('the police acknowledge and report back, the operator accepts, and the reporter sees the outcome', async () => {
-  const police = await newPage(browser);
-  await signIn(police, server, 'police');
+  const police = await newPage(env.browser);
+  await signIn(police, env.server, 'police');
   const before = await inboxLinks(police);
-  const reporter = await newPage(browser);
-  await reporter.goto(`${server.url}/report?lang=en`);
+  const reporter = await newPage(env.browser);
+  await reporter.goto(`${env.server.url}/report?lang=en`);
   await reporter.fill('#narrative', 'Synthetic: my sister is beaten by her husband.');
   await reporter.selectOption('#region', 'KZ-75');
   await reporter.check('#q_danger_now');
@@ -57,7 +48,7 @@ test('the police acknowledge and report back, the operator accepts, and the repo
 
   const added = (await inboxLinks(police)).filter((link) => !before.includes(link));
   assert.equal(added.length, 1, `the new complaint is in the police inbox: ${added}`);
-  await police.goto(`${server.url}${added[0]}`);
+  await police.goto(`${env.server.url}${added[0]}`);
   assert.deepEqual(await violations(police), [], 'the assignment page passes axe');
   await follow(police, 'form:has(input[name=step][value=acknowledge]) button');
   await police.check('#act_home_visit');
@@ -65,13 +56,13 @@ test('the police acknowledge and report back, the operator accepts, and the repo
   await follow(police, 'form:has(input[name=step][value=submit_report]) button');
   assert.match(await police.textContent('main'), /Report submitted/);
 
-  const operator = await newPage(browser);
-  await signIn(operator, server, 'operator');
+  const operator = await newPage(env.browser);
+  await signIn(operator, env.server, 'operator');
   await operator.goto(police.url().replace(/lang=\w+/, 'lang=en'));
   await follow(operator, 'form:has(input[name=step][value=accept]) button');
   assert.match(await operator.textContent('main'), /Report accepted/);
 
-  await reporter.goto(`${server.url}/status?lang=en`);
+  await reporter.goto(`${env.server.url}/status?lang=en`);
   await reporter.fill('#tracking_code', code);
   await reporter.fill('#pin', pin);
   await follow(reporter, 'button[type=submit]');
@@ -80,10 +71,10 @@ test('the police acknowledge and report back, the operator accepts, and the repo
 });
 
 test('a school reports an incident: routed at once, with where each agency stands', async () => {
-  const page = await newPage(browser, { width: 360, height: 740 });
-  await signIn(page, server, 'school');
+  const page = await newPage(env.browser, { width: 360, height: 740 });
+  await signIn(page, env.server, 'school');
   assert.match(page.url(), /\/staff\/school-report/, 'a school lands on its report form');
-  await page.goto(`${server.url}/staff/school-report?lang=kk`);
+  await page.goto(`${env.server.url}/staff/school-report?lang=kk`);
   await page.check('#kind-bullying');
   const learned = new Date(Date.now() + 5 * 3600_000 - 2 * 3600_000).toISOString().slice(0, 16); // 2 h ago, Kazakhstan time
   await page.fill('#learned_at', learned);
@@ -102,14 +93,14 @@ test('a school reports an incident: routed at once, with where each agency stand
 });
 
 test('a wrong password is refused plainly, and the fifth locks the account', async () => {
-  const page = await newPage(browser);
+  const page = await newPage(env.browser);
   for (let attempt = 1; attempt <= 4; attempt += 1) {
-    await signIn(page, server, 'auditor', `wrong-password-${attempt}`);
+    await signIn(page, env.server, 'auditor', `wrong-password-${attempt}`);
     assert.match(await page.textContent('.error-summary'), /The login or password is not right/);
   }
-  await signIn(page, server, 'auditor', 'wrong-password-5');
+  await signIn(page, env.server, 'auditor', 'wrong-password-5');
   assert.match(await page.textContent('.error-summary'), /locked until/, 'the fifth wrong password locks the account');
-  await signIn(page, server, 'auditor'); // the right password does not open a locked account
+  await signIn(page, env.server, 'auditor'); // the right password does not open a locked account
   assert.match(await page.textContent('main'), /locked until/);
   await page.context().close();
 });

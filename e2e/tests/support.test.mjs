@@ -1,26 +1,17 @@
 // A family support referral → a plan's service delivered → closure approved by the center's
 // head, in the pages the center's people use.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, startBrowser, newPage, signIn, follow, screenshot } from '../support.mjs';
+import { sharedServerAndBrowser, newPage, signIn, follow, screenshot } from '../support.mjs';
 import { violations } from '../axe.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await startBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = sharedServerAndBrowser();
 
 test('a referral is accepted, served, and closed with the head’s approval', async () => {
-  const specialist = await newPage(browser);
-  await signIn(specialist, server, 'family-center');
+  const specialist = await newPage(env.browser);
+  await signIn(specialist, env.server, 'family-center');
   assert.match(specialist.url(), /\/staff\/support/, 'a specialist lands on the center’s inbox');
-  await specialist.goto(`${server.url}/staff/support?lang=en`);
+  await specialist.goto(`${env.server.url}/staff/support?lang=en`);
   await screenshot(specialist, 'family-center-inbox-desktop');
   await follow(specialist, '#referrals form[action*="/accept"] button');
   assert.match(specialist.url(), /\/staff\/support-cases\//, 'accepting opens the case');
@@ -46,8 +37,8 @@ test('a referral is accepted, served, and closed with the head’s approval', as
   await follow(specialist, 'form[action*="/request-closure"] button');
   assert.equal(await specialist.locator('form[action*="/approve-closure"]').count(), 0, 'a specialist does not approve');
 
-  const head = await newPage(browser);
-  await signIn(head, server, 'family-center-head');
+  const head = await newPage(env.browser);
+  await signIn(head, env.server, 'family-center-head');
   await head.goto(`${casePage}?lang=en`);
   await follow(head, 'form[action*="/approve-closure"] button');
   assert.equal(await head.getAttribute('#case-status', 'data-status'), 'closed');
