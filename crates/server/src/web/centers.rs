@@ -6,7 +6,7 @@
 //! the same service, so the checks are one (occupancy never above the places).
 
 use super::account::{StaffPage, csrf_refusal};
-use super::support::{Refusal, agency_name, code_options, read, refusal};
+use super::support::{Refusal, Typed, agency_name, code_options, read, refusal};
 use super::{FieldErrors, PageLanguage, render};
 use crate::error::AppError;
 use crate::i18n::Tr;
@@ -145,22 +145,21 @@ pub async fn set_profile(
     lang: PageLanguage,
     headers: HeaderMap,
     Path(id): Path<String>,
-    Form(typed): Form<BTreeMap<String, String>>,
+    Form(form): Form<BTreeMap<String, String>>,
 ) -> Response {
-    if let Some(refused) = csrf_refusal(&staff, &lang, &headers, typed.get("csrf").map_or("", String::as_str)) {
+    let typed = Typed(form);
+    if let Some(refused) = csrf_refusal(&staff, &lang, &headers, typed.get("csrf")) {
         return refused;
     }
-    let field = |name: &str| typed.get(name).map(|v| v.trim().to_owned()).unwrap_or_default();
-    let number = |name: &str| field(name).parse::<i64>().map(|n| json!(n)).unwrap_or_else(|_| json!(field(name)));
     let services: Vec<&str> =
-        SupportService::ALL.iter().map(|s| s.as_str()).filter(|c| typed.contains_key(&format!("service_{c}"))).collect();
-    let body = json!({"address": field("address"), "services": services, "capacity": number("capacity"),
-        "shelter_places": number("shelter_places"), "shelter_occupied": number("shelter_occupied")});
+        SupportService::ALL.iter().map(|s| s.as_str()).filter(|c| typed.ticked(&format!("service_{c}"))).collect();
+    let body = json!({"address": typed.get("address"), "services": services, "capacity": typed.number("capacity"),
+        "shelter_places": typed.number("shelter_places"), "shelter_occupied": typed.number("shelter_occupied")});
     let done = match read(CenterInput::from_json, body) {
         Ok(input) => service::set_center(&state, &staff.0, &id, input).await.map(drop),
         Err(error) => Err(error),
     };
-    outcome(&state, &staff, &lang, &id, typed, done).await
+    outcome(&state, &staff, &lang, &id, typed.0, done).await
 }
 
 /// The head's occupancy form.
@@ -170,18 +169,17 @@ pub async fn set_occupancy(
     lang: PageLanguage,
     headers: HeaderMap,
     Path(id): Path<String>,
-    Form(typed): Form<BTreeMap<String, String>>,
+    Form(form): Form<BTreeMap<String, String>>,
 ) -> Response {
-    if let Some(refused) = csrf_refusal(&staff, &lang, &headers, typed.get("csrf").map_or("", String::as_str)) {
+    let typed = Typed(form);
+    if let Some(refused) = csrf_refusal(&staff, &lang, &headers, typed.get("csrf")) {
         return refused;
     }
-    let occupied = typed.get("occupied").map(|v| v.trim()).unwrap_or("");
-    let body = json!({"occupied": occupied.parse::<i64>().map(|n| json!(n)).unwrap_or_else(|_| json!(occupied))});
-    let done = match read(OccupancyInput::from_json, body) {
+    let done = match read(OccupancyInput::from_json, json!({"occupied": typed.number("occupied")})) {
         Ok(input) => service::set_occupancy(&state, &staff.0, &id, input).await.map(drop),
         Err(error) => Err(error),
     };
-    outcome(&state, &staff, &lang, &id, typed, done).await
+    outcome(&state, &staff, &lang, &id, typed.0, done).await
 }
 
 async fn outcome(

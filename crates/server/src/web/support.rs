@@ -41,7 +41,7 @@ const INBOX_LIMIT: u32 = 200;
 /// A posted form by field name. Each form of a page has its own names, so that a refused one is
 /// shown again with what was typed and each error links to its field.
 #[derive(Default)]
-pub struct Typed(BTreeMap<String, String>);
+pub struct Typed(pub(super) BTreeMap<String, String>);
 
 impl Typed {
     pub fn get(&self, name: &str) -> &str {
@@ -53,7 +53,7 @@ impl Typed {
     }
 
     /// The value as the API takes it: null when blank.
-    fn text(&self, name: &str) -> Value {
+    pub(super) fn text(&self, name: &str) -> Value {
         match self.get(name) {
             "" => Value::Null,
             v => json!(v),
@@ -61,7 +61,7 @@ impl Typed {
     }
 
     /// A number, or what was typed for the validation to report.
-    fn number(&self, name: &str) -> Value {
+    pub(super) fn number(&self, name: &str) -> Value {
         self.get(name).parse::<i64>().map(Value::from).unwrap_or_else(|_| self.text(name))
     }
 }
