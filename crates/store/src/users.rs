@@ -121,6 +121,12 @@ pub async fn list(db: &Db) -> Result<Vec<User>> {
     rows.into_iter().map(User::try_from).collect()
 }
 
+/// The active accounts of an agency (a family support center's people): id and name, by login.
+pub async fn of_agency(db: &Db, agency_id: &str) -> Result<Vec<(Uuid, String)>> {
+    let sql = "SELECT id, display_name FROM users WHERE agency_id = $1 AND NOT disabled ORDER BY login";
+    Ok(on_db!(db, pool => sqlx::query_as(sql).bind(agency_id).fetch_all(pool).await?))
+}
+
 /// The mail addresses of the active accounts with one of `roles` (and of `agency_id`, when
 /// given): who gets an agency's or the contact center's notices by mail.
 pub async fn notice_emails(db: &Db, roles: &[StaffRole], agency_id: Option<&str>) -> Result<Vec<String>> {

@@ -549,12 +549,7 @@ pub async fn set_safety_plan(state: &AppState, staff: &Staff, id: Uuid, input: S
 /// when it ends.
 pub async fn set_plan(state: &AppState, staff: &Staff, id: Uuid, input: PlanInput) -> Result<CaseView, AppError> {
     let (case, _, _) = load(state, staff, id).await?;
-    let staff_ids: Vec<Uuid> = store::users::list(&state.db)
-        .await?
-        .into_iter()
-        .filter(|u| !u.disabled && u.agency_id.as_deref() == Some(case.center_id.as_str()))
-        .map(|u| u.id)
-        .collect();
+    let staff_ids: Vec<Uuid> = center_people(state, &case.center_id).await?.into_iter().map(|(id, _)| id).collect();
     let plan = input.validate(domain::clock::local(state.clock.now()).date(), &staff_ids)?;
     work(state, staff, id, WORKING, |case, _| {
         workable(case.status)?;
@@ -781,4 +776,9 @@ pub async fn remind_check_ins(state: &AppState) -> Result<usize, AppError> {
             return Ok(queued);
         }
     }
+}
+
+/// The active accounts of a center (who may be responsible for a plan's service).
+pub async fn center_people(state: &AppState, center_id: &str) -> Result<Vec<(Uuid, String)>, AppError> {
+    Ok(store::users::of_agency(&state.db, center_id).await?)
 }

@@ -455,12 +455,8 @@ async fn officers(state: &AppState, staff: &StaffPage, assignment: &Assignment) 
     if !service::may_assign(&staff.0, agency) {
         return Vec::new();
     }
-    let users = store::users::list(&state.db).await.unwrap_or_default();
-    users
-        .into_iter()
-        .filter(|u| !u.disabled && u.agency_id.as_deref() == Some(agency))
-        .map(|u| (u.id.to_string(), u.display_name, Some(u.id) == assignment.officer_id))
-        .collect()
+    let people = store::users::of_agency(&state.db, agency).await.unwrap_or_default();
+    people.into_iter().map(|(id, name)| (id.to_string(), name, Some(id) == assignment.officer_id)).collect()
 }
 
 async fn assign_officer(

@@ -596,7 +596,10 @@ async fn case_page(state: &AppState, staff: &StaffPage, lang: &PageLanguage, id:
         Err(AppError::Domain(domain::Error::Forbidden)) => return forbidden(lang),
         Err(error) => return failed(lang, &error),
     };
-    let people = center_people(state, &case.center_id).await;
+    let people = match service::center_people(state, &case.center_id).await {
+        Ok(people) => people,
+        Err(error) => return failed(lang, &error),
+    };
     let mut values = defaults(&case, domain::clock::local(state.clock.now()).date());
     values.extend(shown.typed.0);
     let typed = Typed(values);
@@ -679,15 +682,6 @@ async fn case_page(state: &AppState, staff: &StaffPage, lang: &PageLanguage, id:
 }
 
 /// The center's active accounts, by id: who may answer for a planned service.
-async fn center_people(state: &AppState, center_id: &str) -> Vec<(Uuid, String)> {
-    let users = store::users::list(&state.db).await.unwrap_or_default();
-    users
-        .into_iter()
-        .filter(|u| !u.disabled && u.agency_id.as_deref() == Some(center_id))
-        .map(|u| (u.id, u.display_name))
-        .collect()
-}
-
 fn need_row(tr: &Tr, area: NeedArea, typed: &Typed, need: &Need) -> NeedRow {
     NeedRow {
         level: tr.t(&format!("support-need-{}", need.level.as_str())),
